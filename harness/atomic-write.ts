@@ -1,0 +1,49 @@
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, basename } from 'node:path';
+
+/** A temporary name next to `path`, on the same filesystem so the final rename is atomic. */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now().toString(36)}`);
+}
+
+/** Writes a file under a temporary name and renames it into place, so readers never see half a file. */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = tempPathFor(path);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+export function writeJsonAtomic(path: string, value: unknown): void {
+  writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
+}
+
+/**
+ * Builds a directory under a temporary name and swaps it into place once `fill` has written it completely;
+ * a crash in the middle leaves the previous directory (if any) intact.
+ */
+export async function writeDirAtomic(path: string, fill: (tmpDir: string) => Promise<void> | void): Promise<void> {
+  const tmp = tempPathFor(path);
+  mkdirSync(tmp, { recursive: true });
+  try {
+    await fill(tmp);
+    const old = `${tmp}.old`;
+    let hadOld = false;
+    try {
+      renameSync(path, old);
+      hadOld = true;
+    } catch {
+      // no previous directory
+    }
+    renameSync(tmp, path);
+    if (hadOld) rmSync(old, { recursive: true, force: true });
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
