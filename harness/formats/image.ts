@@ -1,0 +1,67 @@
+import sharp from 'sharp';
+import { UserError } from '../errors.js';
+import { normalisePixel } from '../data/train-set.js';
+
+/** What the backbone wants: [height, width] and grey (1) or RGB (3). */
+export interface ImageSpec {
+  size: readonly [number, number];
+  channels: 1 | 3;
+}
+
+export interface DecodeOptions extends ImageSpec {
+  /** Names an in-memory image in error messages, e.g. "train.rec record 17". */
+  label?: string;
+}
+
+/** Lower-case extensions decoded as images when listing folders. */
+export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff', '.gif']);
+
+/**
+ * Decodes a JPEG/PNG/... file or buffer and resizes it to exactly `size`, returning 8-bit HWC pixels.
+ * The resize stretches rather than crops, as insightface does when a crop does not match the input size
+ * (face crops are already aligned; cropping would cut the face).
+ */
+export async function decodeImage(source: string | Uint8Array, opts: DecodeOptions): Promise<Uint8Array> {
+  const [height, width] = opts.size;
+  const label = opts.label ?? (typeof source === 'string' ? source : 'in-memory image');
+  let pipeline = sharp(source, { failOn: 'error' }).resize(width, height, { fit: 'fill' });
+  pipeline = opts.channels === 1 ? pipeline.grayscale() : pipeline.removeAlpha().toColourspace('srgb');
+  try {
+    const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+    if (info.channels !== opts.channels || info.width !== width || info.height !== height) {
+      throw new Error(`decoded to ${info.width}×${info.height}×${info.channels}`);
+    }
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || /Input file is missing/.test((e as Error).message)) {
+      throw new UserError(`image not found: ${label}`);
+    }
+    throw new UserError(`${label}: cannot decode image (${(e as Error).message.trim()}); expected a valid JPEG/PNG image`);
+  }
+}
+
+/** Mirrors HWC pixels left-right (insightface's flip augmentation and test-time flip). */
+export function flipHorizontal<T extends Uint8Array | Float32Array>(pixels: T, height: number, width: number, channels: number): T {
+  const out = pixels.slice() as T;
+  for (let y = 0; y < height; y++) {
+    const row = y * width * channels;
+    for (let x = 0; x < width; x++) {
+      const from = row + x * channels;
+      const to = row + (width - 1 - x) * channels;
+      for (let c = 0; c < channels; c++) out[to + c] = pixels[from + c];
+    }
+  }
+  return out;
+}
+
+/** Packs 8-bit images into one NHWC float32 batch with insightface's normalisation, as TrainSet.read returns. */
+export function toNormalisedBatch(images: readonly Uint8Array[], pixelsPerImage: number): Float32Array {
+  const out = new Float32Array(images.length * pixelsPerImage);
+  images.forEach((img, i) => {
+    if (img.length !== pixelsPerImage) throw new Error(`image ${i} has ${img.length} values, expected ${pixelsPerImage}`);
+    const offset = i * pixelsPerImage;
+    for (let j = 0; j < pixelsPerImage; j++) out[offset + j] = normalisePixel(img[j]);
+  });
+  return out;
+}

@@ -1,0 +1,80 @@
+import type * as tf from '@tensorflow/tfjs';
+
+/**
+ * The contract between a loss plugin and the harness. A plugin file under plugins/losses/ default-exports a
+ * LossPlugin; harness/loss-kit.ts has the helpers that make one a few dozen lines.
+ */
+
+/** A tunable parameter. `default: null` means "derived when the head is created" (e.g. from the class count). */
+export interface ParamSpec {
+  default: number | boolean | null;
+  min?: number;
+  max?: number;
+  /** Only whole numbers are accepted. */
+  integer?: boolean;
+  doc: string;
+}
+export type ParamSpecs = Record<string, ParamSpec>;
+
+/** Parameter values as the plugin receives them, typed from its specs. */
+export type ParamValues<P extends ParamSpecs> = {
+  [K in keyof P]: P[K]['default'] extends boolean ? boolean : P[K]['default'] extends null ? number | null : number;
+};
+
+export interface HeadContext<V = Record<string, number | boolean | null>> {
+  numClasses: number;
+  embeddingDim: number;
+  params: V;
+  /** Seeds the class-weight initialisation, so a run is reproducible. */
+  seed: number;
+}
+
+export interface ForwardContext {
+  /** Training step (0-based): schedules such as SphereFace's λ read it. */
+  step: number;
+  /** False during evaluation: adaptive state (dynamic AdaCos's scale) must not change then. */
+  training: boolean;
+}
+
+export interface LossHead {
+  /** Trained together with the backbone. */
+  variables: tf.Variable[];
+  /** The D×C class-weight matrix W (also in `variables`); `flb plugins probe` sets it from its input. */
+  classWeights: tf.Variable;
+  /** Logits whose mean softmax cross-entropy is the loss. */
+  forward(x: tf.Tensor2D, labels: tf.Tensor1D, ctx: ForwardContext): { logits: tf.Tensor2D };
+  /**
+   * Numbers about the last forward pass: at least `scale` (the effective logit scale s), `thetaMedDeg`,
+   * `thetaMeanDeg` (median and mean target angle θ_y) and `thetaNonTargetMeanDeg`, angles in degrees.
+   */
+  diagnostics(): Record<string, number>;
+  /** Target angles θ_y (degrees) of the last forward pass, for the end-of-training distribution figure. */
+  targetAnglesDeg(): Float32Array;
+  /** Non-trained state (e.g. dynamic AdaCos's scale), JSON-serialisable; `load` restores it. */
+  state(): Record<string, unknown>;
+  load(state: Record<string, unknown>): void;
+  dispose(): void;
+}
+
+export interface LossPlugin<P extends ParamSpecs = ParamSpecs> {
+  /** CLI id, e.g. 'arcface'. */
+  name: string;
+  /** Display name in tables, e.g. 'ArcFace'. */
+  title: string;
+  /** One line on what the loss is, for `flb plugins list`. */
+  summary?: string;
+  params: P;
+  /**
+   * Checks that the parameters make sense for this class count; returns an error message naming the parameter
+   * and the allowed range, or null. (Ranges in `params` are checked before this.)
+   */
+  validate?(ctx: { numClasses: number; params: ParamValues<P> }): string | null;
+  createHead(ctx: HeadContext<ParamValues<P>>): LossHead;
+}
+
+/** Where the harness found a plugin: built in (plugins/losses/) or a user file passed with --plugin. */
+export interface LoadedLossPlugin {
+  plugin: LossPlugin;
+  source: string;
+  builtin: boolean;
+}

@@ -1,0 +1,30 @@
+import * as tf from '@tensorflow/tfjs';
+import { cosineHead, defineLoss, sinFromCos } from 'facelossbench/loss-kit';
+
+/**
+ * ArcFace (Deng et al., CVPR 2019): an additive angular margin on the target, s·cos(θ_y + m).
+ * Where θ_y + m would pass π, cos(θ_y + m) turns back up; insightface's fallback s·(cos θ_y − m·sin m) keeps the
+ * target logit falling as θ_y grows.
+ */
+export default defineLoss({
+  name: 'arcface',
+  title: 'ArcFace',
+  summary: 'additive angular margin: s·cos(θ_y + m)',
+  params: {
+    s: { default: 64, min: 1e-3, max: 1e4, doc: 'scale of the cosine logits' },
+    m: { default: 0.5, min: 0, max: Math.PI / 2, doc: 'additive angular margin, radians' },
+  },
+  createHead(ctx) {
+    const { s, m } = ctx.params;
+    const fallbackBelow = Math.cos(Math.PI - m); // cos θ_y below this ⇔ θ_y + m > π
+    return cosineHead(ctx, {
+      scale: s,
+      targetLogit: (cos) =>
+        tf.where(
+          tf.greater(cos, fallbackBelow),
+          tf.sub(tf.mul(cos, Math.cos(m)), tf.mul(sinFromCos(cos), Math.sin(m))), // cos(θ + m)
+          tf.sub(cos, m * Math.sin(m)),
+        ),
+    });
+  },
+});
