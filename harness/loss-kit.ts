@@ -37,14 +37,14 @@ export function l2Normalize<T extends tf.Tensor2D>(x: T, axis: 0 | 1): T {
 }
 
 export function rowNorms(x: tf.Tensor2D): tf.Tensor2D {
-  return tf.sqrt(tf.maximum(tf.sum(tf.square(x), 1, true), 1e-12));
+  return tf.sqrt(tf.maximum(tf.sum(tf.square(x), 1, true), 1e-12)) as tf.Tensor2D;
 }
 
 /** Mean softmax cross-entropy: the loss every head's logits are trained with. */
 export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
   return tf.tidy(() => {
     const oneHot = tf.oneHot(tf.cast(labels, 'int32'), logits.shape[1]);
-    return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1)));
+    return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
   });
 }
 
@@ -66,13 +66,13 @@ export interface Batch extends ForwardContext {
 }
 
 /** Replaces the target column of `logits` by `target` (N values), keeping every other logit. */
-export function withTargetLogit(logits: tf.Tensor2D, mask: tf.Tensor2D, target: tf.Tensor1D): tf.Tensor2D {
-  return tf.add(tf.mul(logits, tf.sub(1, mask)), tf.mul(mask, tf.expandDims(target, 1)));
+export function withTargetLogit(logits: tf.Tensor2D, mask: tf.Tensor2D, target: tf.Tensor): tf.Tensor2D {
+  return tf.add(tf.mul(logits, tf.sub(1, mask)), tf.mul(mask, tf.expandDims(target, 1))) as tf.Tensor2D;
 }
 
 /** Target cosines cos θ_{i,y_i}, N values. */
 export function targetCos(batch: Pick<Batch, 'cos' | 'targetMask'>): tf.Tensor1D {
-  return tf.sum(tf.mul(batch.cos, batch.targetMask), 1);
+  return tf.sum(tf.mul(batch.cos, batch.targetMask), 1) as tf.Tensor1D;
 }
 
 /**
@@ -133,7 +133,7 @@ export interface CosineHeadSpec {
    */
   scale: number | ((batch: Batch) => number | tf.Tensor2D);
   /** The target logit before scaling, from the target cosines cos θ_y (N values). Default: cos θ_y itself. */
-  targetLogit?: (cosTarget: tf.Tensor1D, batch: Batch) => tf.Tensor1D;
+  targetLogit?: (cosTarget: tf.Tensor1D, batch: Batch) => tf.Tensor;
   /** Non-trained state, if the head has any. */
   state?: { save(): Record<string, unknown>; load(state: Record<string, unknown>): void };
 }
@@ -151,7 +151,7 @@ export function cosineHead(ctx: HeadContext<unknown>, spec: CosineHeadSpec): Los
     classWeights: W,
     forward(x, labels, fctx) {
       return tf.tidy(() => {
-        const cos = tf.matMul(l2Normalize(x, 1), l2Normalize(W as tf.Variable<tf.Rank.R2>, 0));
+        const cos = tf.matMul(l2Normalize(x, 1), l2Normalize(W as tf.Variable<tf.Rank.R2>, 0)) as tf.Tensor2D;
         const targetMask = tf.oneHot(tf.cast(labels, 'int32'), ctx.numClasses) as tf.Tensor2D;
         const batch: Batch = { ...fctx, cos, xNorm: rowNorms(x), labels, targetMask, numClasses: ctx.numClasses };
         angles.record(cos, targetMask);
@@ -174,7 +174,7 @@ export function cosineHead(ctx: HeadContext<unknown>, spec: CosineHeadSpec): Los
 
 export interface LinearHeadSpec {
   /** Transforms the embeddings before the (unnormalised) product with W, e.g. L2-softmax's α·x/‖x‖. */
-  input?: (x: tf.Tensor2D) => tf.Tensor2D;
+  input?: (x: tf.Tensor2D) => tf.Tensor;
 }
 
 /**
@@ -190,9 +190,9 @@ export function linearHead(ctx: HeadContext<unknown>, spec: LinearHeadSpec = {})
     classWeights: W,
     forward(x, labels) {
       return tf.tidy(() => {
-        const input = spec.input ? spec.input(x) : x;
+        const input = (spec.input ? spec.input(x) : x) as tf.Tensor2D;
         const w = W as tf.Variable<tf.Rank.R2>;
-        const logits = tf.matMul(input, w);
+        const logits = tf.matMul(input, w) as tf.Tensor2D;
         const targetMask = tf.oneHot(tf.cast(labels, 'int32'), ctx.numClasses) as tf.Tensor2D;
         const wNorms = tf.sqrt(tf.maximum(tf.sum(tf.square(w), 0, true), 1e-12));
         const inputNorms = rowNorms(input);

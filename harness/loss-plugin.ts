@@ -71,10 +71,3 @@ export interface LossPlugin<P extends ParamSpecs = ParamSpecs> {
   validate?(ctx: { numClasses: number; params: ParamValues<P> }): string | null;
   createHead(ctx: HeadContext<ParamValues<P>>): LossHead;
 }
-
-/** Where the harness found a plugin: built in (plugins/losses/) or a user file passed with --plugin. */
-export interface LoadedLossPlugin {
-  plugin: LossPlugin;
-  source: string;
-  builtin: boolean;
-}
