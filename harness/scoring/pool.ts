@@ -1,0 +1,33 @@
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import type { ScoringResultOf, ScoringTask, ScoringWorkerData } from './tasks.js';
+
+/**
+ * The pool of scoring workers. Features live in SharedArrayBuffers, so tasks carry views, not copies; the
+ * main thread only splits work into shards and merges their results.
+ */
+export interface ScoringPool {
+  readonly threads: number;
+  run<T extends ScoringTask>(task: T): Promise<ScoringResultOf[T['kind']]>;
+  close(): Promise<void>;
+}
+
+export function createScoringPool(threads = availableParallelism()): ScoringPool {
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`scoring pool needs at least one thread, got ${threads}`);
+  const cores = availableParallelism();
+  const workerData: ScoringWorkerData = { gemmThreads: Math.max(1, Math.floor(cores / threads)) };
+  const piscina = new Piscina({
+    filename: new URL('./worker.ts', import.meta.url).href,
+    minThreads: threads,
+    maxThreads: threads,
+    // Workers are CPU-bound: one task each at a time, the rest wait in the queue.
+    concurrentTasksPerWorker: 1,
+    idleTimeout: 60_000,
+    workerData,
+  });
+  return {
+    threads,
+    run: (task) => piscina.run(task),
+    close: () => piscina.destroy(),
+  };
+}
