@@ -1,0 +1,61 @@
+import * as tf from '@tensorflow/tfjs';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { ortRuntimeAvailable, ortRuntimeLoadError } from './ort-runtime.js';
+import { makeBatchMatMulKernel, makeFusedMatMulKernel } from './matmul.js';
+import { makeConv2dKernel, makeFusedConv2dKernel } from './conv2d.js';
+import { makeConv2dBackpropInputKernel } from './conv2d-backprop-input.js';
+import { makeConv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
+import type { ReferenceKernel } from './kernel-types.js';
+
+/**
+ * The 'ort-cpu' tfjs backend: tfjs-backend-cpu's data store and every one of its kernels, with the heavy ones
+ * (GEMM and convolutions, forward and gradients) replaced by onnxruntime-node graphs that run on MLAS with all
+ * cores. It installs from npm alone: onnxruntime-node ships its native library inside the package.
+ */
+
+export const ORT_CPU_BACKEND = 'ort-cpu';
+
+/** A kernel function typed by its own inputs and attrs; tfjs calls it with untyped maps. */
+type KernelFactory = (reference: ReferenceKernel) => (args: never) => tf.TensorInfo | tf.TensorInfo[];
+
+/** Kernels ORT replaces, each built around the cpu kernel it falls back to for non-float32 inputs. */
+const ORT_KERNELS: Record<string, KernelFactory> = {
+  BatchMatMul: makeBatchMatMulKernel,
+  _FusedMatMul: makeFusedMatMulKernel,
+  Conv2D: makeConv2dKernel,
+  FusedConv2D: makeFusedConv2dKernel,
+  Conv2DBackpropInput: makeConv2dBackpropInputKernel,
+  Conv2DBackpropFilter: makeConv2dBackpropFilterKernel,
+};
+
+export const ORT_KERNEL_NAMES: readonly string[] = Object.keys(ORT_KERNELS);
+
+/** False (never throws) when onnxruntime-node's native library cannot be loaded on this machine. */
+export function ortCpuAvailable(): boolean {
+  return ortRuntimeAvailable();
+}
+
+let registered = false;
+
+/**
+ * Registers the 'ort-cpu' backend with tfjs (idempotent). It does not make it the active backend; call
+ * tf.setBackend('ort-cpu') for that. Throws when onnxruntime-node cannot load (check ortCpuAvailable first).
+ */
+export async function registerOrtCpuBackend(): Promise<void> {
+  if (registered) return;
+  if (!ortRuntimeAvailable()) {
+    throw new Error(`The ort-cpu backend needs onnxruntime-node, which could not be loaded: ${ortRuntimeLoadError()}`);
+  }
+  // Priority 0: tfjs must not switch to this backend on its own; the engine chooses it explicitly.
+  tf.registerBackend(ORT_CPU_BACKEND, () => new MathBackendCPU(), 0);
+  for (const config of tf.getKernelsForBackend('cpu')) {
+    const reference = config.kernelFunc as unknown as ReferenceKernel;
+    const replace = ORT_KERNELS[config.kernelName];
+    tf.registerKernel({
+      ...config,
+      backendName: ORT_CPU_BACKEND,
+      kernelFunc: (replace ? replace(reference) : reference) as unknown as tf.KernelFunc,
+    });
+  }
+  registered = true;
+}
