@@ -41,6 +41,21 @@ export async function decodeImage(source: string | Uint8Array, opts: DecodeOptio
   }
 }
 
+/** Resizes raw 8-bit HWC pixels (e.g. a 28×28 MNIST digit) to `spec`, converting grey <-> RGB as needed. */
+export async function resizeRaw(
+  pixels: Uint8Array,
+  from: { height: number; width: number; channels: 1 | 3 },
+  spec: ImageSpec,
+): Promise<Uint8Array> {
+  const [height, width] = spec.size;
+  if (from.height === height && from.width === width && from.channels === spec.channels) return pixels;
+  let pipeline = sharp(pixels, { raw: from }).resize(width, height, { fit: 'fill' });
+  pipeline = spec.channels === 1 ? pipeline.grayscale() : pipeline.toColourspace('srgb');
+  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== spec.channels) throw new Error(`resizeRaw: got ${info.channels} channels, wanted ${spec.channels}`);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
 /** Mirrors HWC pixels left-right (insightface's flip augmentation and test-time flip). */
 export function flipHorizontal<T extends Uint8Array | Float32Array>(pixels: T, height: number, width: number, channels: number): T {
   const out = pixels.slice() as T;
