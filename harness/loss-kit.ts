@@ -31,6 +31,15 @@ export function angleFromCos<T extends tf.Tensor>(cos: T): T {
   return tf.acos(clampCos(cos)) as T;
 }
 
+/**
+ * `ifAbove` where x > threshold, `otherwise` elsewhere, with gradients flowing through the chosen branch.
+ * (tf.where needs a comparison op, and tfjs has no gradient for comparisons; tf.step's gradient is zero.)
+ */
+export function whereAbove<T extends tf.Tensor>(x: T, threshold: number, ifAbove: T, otherwise: T): T {
+  const above = tf.step(tf.sub(x, threshold));
+  return tf.add(tf.mul(above, ifAbove), tf.mul(tf.sub(1, above), otherwise)) as T;
+}
+
 /** Rows (axis 1) or columns (axis 0) scaled to unit L2 norm; zero vectors stay finite. */
 export function l2Normalize<T extends tf.Tensor2D>(x: T, axis: 0 | 1): T {
   return tf.mul(x, tf.rsqrt(tf.maximum(tf.sum(tf.square(x), axis, true), 1e-12))) as T;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { cosineHead, defineLoss, sinFromCos } from 'facelossbench/loss-kit';
+import { cosineHead, defineLoss, sinFromCos, whereAbove } from 'facelossbench/loss-kit';
 
 /**
  * ArcFace (Deng et al., CVPR 2019): an additive angular margin on the target, s·cos(θ_y + m).
@@ -20,8 +20,9 @@ export default defineLoss({
     return cosineHead(ctx, {
       scale: s,
       targetLogit: (cos) =>
-        tf.where(
-          tf.greater(cos, fallbackBelow),
+        whereAbove(
+          cos,
+          fallbackBelow,
           tf.sub(tf.mul(cos, Math.cos(m)), tf.mul(sinFromCos(cos), Math.sin(m))), // cos(θ + m)
           tf.sub(cos, m * Math.sin(m)),
         ),
