@@ -57,6 +57,18 @@ export function convGeometry(info: backend_util.Conv2DInfo): ConvGeometry {
   };
 }
 
+/**
+ * False for the geometries where tfjs's output size disagrees with its own padding: with a numeric pad tfjs
+ * sizes both spatial axes with the height stride. ONNX cannot express that, so those run on the reference.
+ */
+export function onnxExpressible(g: ConvGeometry): boolean {
+  const effH = (g.filterHeight - 1) * g.dilationHeight + 1;
+  const effW = (g.filterWidth - 1) * g.dilationWidth + 1;
+  const onnxHeight = Math.floor((g.inHeight + g.padTop + g.padBottom - effH) / g.strideHeight) + 1;
+  const onnxWidth = Math.floor((g.inWidth + g.padLeft + g.padRight - effW) / g.strideWidth) + 1;
+  return onnxHeight === g.outHeight && onnxWidth === g.outWidth;
+}
+
 export function geometryKey(g: ConvGeometry): string {
   return [
     g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.outChannels,
@@ -83,3 +95,7 @@ export const NHWC_TO_NCHW = [0, 3, 1, 2];
 export const NCHW_TO_NHWC = [0, 2, 3, 1];
 /** tfjs filters are [height, width, in, out]; ONNX Conv weights are [out, in, height, width]. */
 export const HWIO_TO_OIHW = [3, 2, 0, 1];
+
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}

@@ -3,7 +3,7 @@ import { attr, type OnnxGraph, type OnnxInitializer, type OnnxNode } from './onn
 import { cachedSession } from './session-cache.js';
 import { float32Value, int64Constant } from './graph-values.js';
 import {
-  NCHW_TO_NHWC, convGeometry, filterShapeOf, geometryKey, inputShapeOf, outputShapeOf, type ConvGeometry,
+  NCHW_TO_NHWC, convGeometry, filterShapeOf, onnxExpressible, sameShape, geometryKey, inputShapeOf, outputShapeOf, type ConvGeometry,
 } from './conv-geometry.js';
 import { ortEligible, float32Data, float32Output } from './tensor-io.js';
 import type { OrtKernelArgs, ReferenceKernel } from './kernel-types.js';
@@ -99,6 +99,11 @@ export function makeConv2dBackpropFilterKernel(reference: ReferenceKernel) {
       backend_util.convertConv2DDataFormat(attrs.dataFormat),
     );
     const g = convGeometry(info);
+    // tfjs's conv2d gradient drops dimRoundingMode, so dy can disagree with the geometry it recomputes; the
+    // reference kernel defines what happens then.
+    if (!onnxExpressible(g) || !sameShape(dy.shape, outputShapeOf(g))) {
+      return reference({ inputs, backend, attrs: { ...attrs } });
+    }
     const dw = runConv2dBackpropFilter(g, float32Data(backend, x), float32Data(backend, dy));
     return float32Output(backend, filterShapeOf(g), dw);
   };

@@ -3,7 +3,7 @@ import { attr, type OnnxGraph, type OnnxNode } from './onnx-model.js';
 import { cachedSession } from './session-cache.js';
 import { float32Value, int64Constant } from './graph-values.js';
 import {
-  HWIO_TO_OIHW, NCHW_TO_NHWC, NHWC_TO_NCHW, convGeometry, filterShapeOf, geometryKey, inputShapeOf, outputShapeOf,
+  HWIO_TO_OIHW, NCHW_TO_NHWC, NHWC_TO_NCHW, convGeometry, filterShapeOf, onnxExpressible, sameShape, geometryKey, inputShapeOf, outputShapeOf,
   type ConvGeometry,
 } from './conv-geometry.js';
 import { ortEligible, float32Data, float32Output } from './tensor-io.js';
@@ -117,6 +117,11 @@ export function makeConv2dBackpropInputKernel(reference: ReferenceKernel) {
       backend_util.convertConv2DDataFormat(attrs.dataFormat),
     );
     const g = convGeometry(info);
+    // tfjs's conv2d gradient drops dimRoundingMode, so dy can disagree with the geometry it recomputes; the
+    // reference kernel defines what happens then.
+    if (!onnxExpressible(g) || !sameShape(dy.shape, outputShapeOf(g))) {
+      return reference({ inputs, backend, attrs: { ...attrs } });
+    }
     const dx = runConv2dBackpropInput(g, float32Data(backend, dy), float32Data(backend, filter));
     return float32Output(backend, inputShapeOf(g), dx);
   };

@@ -4,7 +4,7 @@ import { cachedSession } from './session-cache.js';
 import { BIAS_INPUT, PRELU_INPUT, epilogueGraph, epilogueKey, type EpilogueSpec } from './fused-epilogue.js';
 import { float32Value } from './graph-values.js';
 import {
-  HWIO_TO_OIHW, NCHW_TO_NHWC, NHWC_TO_NCHW, convGeometry, filterShapeOf, geometryKey, inputShapeOf, outputShapeOf,
+  HWIO_TO_OIHW, NCHW_TO_NHWC, NHWC_TO_NCHW, convGeometry, filterShapeOf, onnxExpressible, geometryKey, inputShapeOf, outputShapeOf,
   type ConvGeometry,
 } from './conv-geometry.js';
 import { ortEligible, float32Data, float32Output } from './tensor-io.js';
@@ -105,6 +105,7 @@ export function makeConv2dKernel(reference: ReferenceKernel) {
     const { x, filter } = inputs;
     if (!ortEligible(backend, [x, filter])) return reference({ inputs, backend, attrs: { ...attrs } });
     const g = geometryFor(x, filter, attrs);
+    if (!onnxExpressible(g)) return reference({ inputs, backend, attrs: { ...attrs } });
     const y = runConv2d(g, {}, { x: float32Data(backend, x), filter: float32Data(backend, filter) });
     return float32Output(backend, outputShapeOf(g), y);
   };
@@ -115,6 +116,7 @@ export function makeFusedConv2dKernel(reference: ReferenceKernel) {
     const { x, filter, bias, preluActivationWeights: prelu } = inputs;
     if (!ortEligible(backend, [x, filter, bias, prelu])) return reference({ inputs, backend, attrs: { ...attrs } });
     const g = geometryFor(x, filter, attrs);
+    if (!onnxExpressible(g)) return reference({ inputs, backend, attrs: { ...attrs } });
     const epilogue: EpilogueSpec = {
       biasShape: bias?.shape,
       activation: attrs.activation,

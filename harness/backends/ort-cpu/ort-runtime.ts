@@ -89,6 +89,9 @@ export class OrtSession {
       interOpNumThreads: 1,
       enableCpuMemArena: true,
       enableMemPattern: true,
+      // Each session owns a thread pool; spinning idle workers would steal the cores from the JS thread (and
+      // from the next session) between the many short runs of a training step.
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
     });
     this.fetches = Object.fromEntries(outputNames.map((n) => [n, null]));
   }

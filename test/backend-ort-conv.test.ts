@@ -1,0 +1,182 @@
+import test from 'ava';
+import * as tf from '@tensorflow/tfjs';
+import { cachedSessionCount } from '../harness/backends/ort-cpu/session-cache.js';
+import { makeRng, onBackend, ortBackendReady, relativeError, RELATIVE_TOLERANCE, type Nested, type Rng } from './backend-compare.js';
+
+const available = await ortBackendReady();
+const maybe = available ? test.serial : test.skip;
+if (!available) console.log('onnxruntime-node cannot load here: ort-cpu convolution tests skipped');
+
+type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
+
+interface ConvCase {
+  xShape: [number, number, number, number];
+  filterShape: [number, number, number, number];
+  strides: [number, number];
+  dilations: [number, number];
+  pad: Pad;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  dataFormat: 'NHWC' | 'NCHW';
+  x: Float32Array;
+  filter: Float32Array;
+}
+
+/**
+ * Random geometry covering what tfjs accepts: 'same' / 'valid' / explicit per-side pads / a number with a
+ * rounding mode, strides 1–3, dilations 1–2 (tfjs forbids dilation with stride > 1, and in gradients), both
+ * data formats, filters up to 4×4 and not square.
+ */
+function randomCase(rng: Rng, forGradient: boolean): ConvCase {
+  for (;;) {
+    const n = rng.int(1, 3);
+    const h = rng.int(3, 11);
+    const w = rng.int(3, 11);
+    const ci = rng.int(1, 5);
+    const co = rng.int(1, 6);
+    const fh = rng.int(1, 4);
+    const fw = rng.int(1, 4);
+    const strides: [number, number] = [rng.int(1, 3), rng.int(1, 3)];
+    const dilated = !forGradient && strides[0] === 1 && strides[1] === 1 && rng.pick([false, true]);
+    const dilations: [number, number] = dilated ? [rng.int(1, 2), rng.int(1, 2)] : [1, 1];
+    const dataFormat = rng.pick(['NHWC', 'NCHW'] as const);
+    const padKind = rng.pick(['same', 'valid', 'explicit', 'number'] as const);
+    const explicit: [number, number][] = [
+      [rng.int(0, 2), rng.int(0, 2)],
+      [rng.int(0, 2), rng.int(0, 2)],
+    ];
+    const pad: Pad =
+      padKind === 'explicit'
+        ? dataFormat === 'NHWC'
+          ? [[0, 0], explicit[0], explicit[1], [0, 0]]
+          : [[0, 0], [0, 0], explicit[0], explicit[1]]
+        : padKind === 'number'
+          ? rng.int(0, 2)
+          : padKind;
+    const dimRoundingMode = padKind === 'number' ? rng.pick(['floor', 'round', 'ceil'] as const) : undefined;
+    const effH = (fh - 1) * dilations[0] + 1;
+    const effW = (fw - 1) * dilations[1] + 1;
+    const padH = typeof pad === 'number' ? 2 * pad : 4;
+    if (padKind !== 'same' && (effH > h + (padKind === 'valid' ? 0 : padH) || effW > w + (padKind === 'valid' ? 0 : padH))) continue;
+    if (padKind === 'explicit' && (effH > h + explicit[0][0] + explicit[0][1] || effW > w + explicit[1][0] + explicit[1][1])) continue;
+    const xShape: [number, number, number, number] = dataFormat === 'NHWC' ? [n, h, w, ci] : [n, ci, h, w];
+    return {
+      xShape,
+      filterShape: [fh, fw, ci, co],
+      strides,
+      dilations,
+      pad,
+      dimRoundingMode,
+      dataFormat,
+      x: rng.values(n * h * w * ci),
+      filter: rng.values(fh * fw * ci * co),
+    };
+  }
+}
+
+function describe(c: ConvCase): string {
+  const { x: _x, filter: _f, ...geometry } = c;
+  return JSON.stringify(geometry);
+}
+
+function conv(c: ConvCase, x: tf.Tensor4D, filter: tf.Tensor4D): tf.Tensor4D {
+  return tf.conv2d(x, filter, c.strides, c.pad, c.dataFormat, c.dilations, c.dimRoundingMode);
+}
+
+async function bothBackends(compute: () => tf.Tensor | tf.Tensor[], c?: ConvCase): Promise<{ ours: Nested[]; reference: Nested[] }> {
+  const reference = await onBackend('cpu', compute);
+  try {
+    return { reference, ours: await onBackend('ort-cpu', compute) };
+  } catch (e) {
+    throw new Error(`ort-cpu failed on ${c ? describe(c) : 'a case'}: ${(e as Error).message}`);
+  }
+}
+
+maybe('Conv2D forward matches the cpu kernel on random strides, paddings, dilations and data formats', async (t) => {
+  const rng = makeRng('conv-forward');
+  const sessionsBefore = cachedSessionCount();
+  for (let i = 0; i < 40; i++) {
+    const c = randomCase(rng, false);
+    const { ours, reference } = await bothBackends(() => conv(c, tf.tensor4d(c.x, c.xShape), tf.tensor4d(c.filter, c.filterShape)), c);
+    const err = relativeError(ours[0], reference[0]);
+    t.true(err <= RELATIVE_TOLERANCE, `case ${i} ${describe(c)}: rel err ${err}`);
+  }
+  // Only geometries tfjs sizes inconsistently (numeric pad, unequal strides) may fall back to the reference.
+  t.log(`${cachedSessionCount() - sessionsBefore} of 40 cases ran on ORT`);
+  t.true(cachedSessionCount() - sessionsBefore >= 30);
+});
+
+maybe('Conv2DBackpropInput and Conv2DBackpropFilter (via tf.grads) match the cpu backend', async (t) => {
+  const rng = makeRng('conv-gradient');
+  const sessionsBefore = cachedSessionCount();
+  for (let i = 0; i < 40; i++) {
+    const c = randomCase(rng, true);
+    const { ours, reference } = await bothBackends(() => {
+      const x = tf.tensor4d(c.x, c.xShape);
+      const filter = tf.tensor4d(c.filter, c.filterShape);
+      // A fixed random probe makes every output position's gradient different (a plain sum would not).
+      const probe = tf.randomUniform(conv(c, x, filter).shape, -1, 1, 'float32', i);
+      return tf.grads((a: tf.Tensor, b: tf.Tensor) => conv(c, a as tf.Tensor4D, b as tf.Tensor4D).mul(probe).sum())([x, filter]);
+    }, c);
+    for (const [which, name] of [[0, 'dx'], [1, 'dfilter']] as const) {
+      const err = relativeError(ours[which], reference[which]);
+      t.true(err <= RELATIVE_TOLERANCE, `case ${i} ${name} ${describe(c)}: rel err ${err}`);
+    }
+  }
+  // Three graphs per case (forward, dx, dfilter) unless tfjs's gradient disagrees with its forward geometry.
+  t.log(`${cachedSessionCount() - sessionsBefore} ORT graphs for 40 cases`);
+  t.true(cachedSessionCount() - sessionsBefore >= 90);
+});
+
+maybe('FusedConv2D with bias and each activation matches the cpu backend; relu and linear also in gradient', async (t) => {
+  const rng = makeRng('fused-conv');
+  const activations = ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu'] as const;
+  for (const [i, activation] of activations.entries()) {
+    const c = randomCase(rng, true);
+    const co = c.filterShape[3];
+    const bias = rng.values(co);
+    const alpha = rng.values(co);
+    const run = (x: tf.Tensor, filter: tf.Tensor, b: tf.Tensor) =>
+      tf.fused.conv2d({
+        x: x as tf.Tensor4D,
+        filter: filter as tf.Tensor4D,
+        strides: c.strides,
+        pad: c.pad,
+        dataFormat: c.dataFormat,
+        dimRoundingMode: c.dimRoundingMode,
+        bias: b,
+        activation,
+        preluActivationWeights: activation === 'prelu' ? tf.tensor1d(alpha) : undefined,
+        leakyreluAlpha: 0.07,
+      });
+    const inputs = () => [tf.tensor4d(c.x, c.xShape), tf.tensor4d(c.filter, c.filterShape), tf.tensor1d(bias)];
+    const forward = await bothBackends(() => {
+      const [x, f, b] = inputs();
+      return run(x, f, b);
+    });
+    t.true(relativeError(forward.ours[0], forward.reference[0]) <= RELATIVE_TOLERANCE, `${activation} forward ${describe(c)}`);
+    // tfjs differentiates fused convolutions only for linear and relu, and only in NHWC.
+    if ((activation !== 'linear' && activation !== 'relu') || c.dataFormat !== 'NHWC') continue;
+    const gradient = await bothBackends(() => {
+      const probe = tf.randomUniform(run(...(inputs() as [tf.Tensor, tf.Tensor, tf.Tensor])).shape, -1, 1, 'float32', i);
+      return tf.grads((x: tf.Tensor, f: tf.Tensor, b: tf.Tensor) => run(x, f, b).mul(probe).sum())(inputs());
+    });
+    for (let k = 0; k < 3; k++) {
+      const err = relativeError(gradient.ours[k], gradient.reference[k]);
+      t.true(err <= RELATIVE_TOLERANCE, `${activation} gradient ${k} ${describe(c)}: rel err ${err}`);
+    }
+  }
+});
+
+maybe('a hand-computed convolution and its filter gradient come out exactly', async (t) => {
+  // x = 1..9 on a 3×3 grid, filter 2×2 of ones, valid, stride 1: each output is the sum of a 2×2 window.
+  const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
+  const ones = tf.ones([2, 2, 1, 1]) as tf.Tensor4D;
+  const [y] = await onBackend('ort-cpu', () => tf.conv2d(x, ones, 1, 'valid'));
+  t.deepEqual(y, [[[[12], [16]], [[24], [28]]]]);
+  // d(sum y)/d filter[i][j] = sum of the 2×2 block of x starting at (i, j): [[12, 16], [24, 28]] again.
+  const [dw] = await onBackend('ort-cpu', () => tf.grad((f: tf.Tensor) => tf.conv2d(x, f as tf.Tensor4D, 1, 'valid').sum())(ones));
+  t.deepEqual(dw, [[[[12]], [[16]]], [[[24]], [[28]]]]);
+  // d(sum y)/dx counts how many windows cover each pixel: corners 1, edges 2, centre 4.
+  const [dx] = await onBackend('ort-cpu', () => tf.grad((a: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, ones, 1, 'valid').sum())(x));
+  t.deepEqual(dx, [[[[1], [2], [1]], [[2], [4], [2]], [[1], [2], [1]]]]);
+});
