@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import { gemmTransBModel } from './onnx-gemm-model.js';
 
 /**
@@ -6,17 +6,21 @@ import { gemmTransBModel } from './onnx-gemm-model.js';
  * bench/scoring.ts and README). One session per feature dimension per thread. onnxruntime refuses tensors
  * over SharedArrayBuffers, so callers pass thread-local arrays.
  */
-const sessions = new Map<number, Promise<ort.InferenceSession>>();
+const sessions = new Map<number, Promise<Ort.InferenceSession>>();
 
-function sessionFor(dim: number, threads: number): Promise<ort.InferenceSession> {
+// Loaded on first use: workers that only score pairs or sort start faster without the native library.
+let runtime: Promise<typeof Ort> | undefined;
+
+function sessionFor(dim: number, threads: number): Promise<Ort.InferenceSession> {
   let session = sessions.get(dim);
   if (!session) {
-    session = ort.InferenceSession.create(gemmTransBModel(dim), {
+    runtime ??= import('onnxruntime-node');
+    session = runtime.then((ort) => ort.InferenceSession.create(gemmTransBModel(dim), {
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
-    });
+    }));
     sessions.set(dim, session);
   }
   return session;
@@ -36,6 +40,7 @@ export async function similarityBlock(
   threads = 1,
 ): Promise<void> {
   const session = await sessionFor(dim, threads);
+  const ort = await runtime!;
   const feeds = {
     A: new ort.Tensor('float32', a.subarray(0, aRows * dim), [aRows, dim]),
     B: new ort.Tensor('float32', b.subarray(0, bRows * dim), [bRows, dim]),

@@ -1,0 +1,82 @@
+import type { Command } from 'commander';
+import { UserError } from '../errors.js';
+import { readFeatureSet, keysPathFor } from '../formats/feature-set.js';
+import { readNpy } from '../formats/npy.js';
+import { readLfwPairs } from '../formats/lfw-pairs.js';
+import { integerOption } from '../cli-options.js';
+import { evaluateLfw, type LfwResult, type VerificationPair } from '../../protocols/evaluate-lfw.js';
+import { featureMatrix, type FeatureMatrix } from '../../protocols/feature-matrix.js';
+import { readIssameList } from '../../protocols/issame-list.js';
+import { emitResult, formatTable, percent, withScoringPool, type EvalOutputFlags } from './eval-output.js';
+
+interface LfwFlags extends EvalOutputFlags {
+  features: string;
+  keys?: string;
+  pairs?: string;
+  binOrder?: boolean;
+  issame?: string;
+  bin?: string;
+  run?: string;
+}
+
+/** Features and pairs in file order, from a keyed feature set + pairs.txt, or from insightface .bin order. */
+function loadPairs(flags: LfwFlags): { features: FeatureMatrix; pairs: VerificationPair[] } {
+  if (flags.binOrder) {
+    if (flags.bin) throw new UserError('--bin is not supported yet: pass the labels with --issame FILE (one 0/1 per pair)');
+    if (!flags.issame) throw new UserError('--bin-order needs --issame FILE (one 0/1 per pair)');
+    const labels = readIssameList(flags.issame);
+    const { shape, data } = readNpy(flags.features, { shared: true });
+    if (shape.length !== 2) throw new UserError(`${flags.features}: expected a 2-D [rows, dim] array; got shape [${shape.join(', ')}]`);
+    if (shape[0] !== 2 * labels.length) {
+      throw new UserError(`${flags.features}: has ${shape[0]} rows but ${flags.issame} lists ${labels.length} pairs; .bin order needs exactly 2 rows per pair`);
+    }
+    const features: FeatureMatrix = { data, rows: shape[0], dim: shape[1], describe: (row) => `row ${row} of ${flags.features} (pair ${Math.floor(row / 2) + 1})` };
+    return { features, pairs: labels.map((same, i) => ({ first: 2 * i, second: 2 * i + 1, same })) };
+  }
+  if (!flags.pairs) throw new UserError('flb eval lfw needs --pairs pairs.txt (or --bin-order with --issame)');
+  const keysPath = flags.keys ?? keysPathFor(flags.features);
+  const list = readLfwPairs(flags.pairs);
+  const set = readFeatureSet(flags.features, { keysPath, shared: true });
+  const rowOf = new Map(set.keys.map((k, i) => [k, i] as const));
+  const pairs = list.pairs.map((p) => {
+    const [first, second] = p.keys.map((key) => {
+      const row = rowOf.get(key);
+      if (row === undefined) throw new UserError(`${flags.pairs}:${p.line}: image '${key}' has no feature: it is not in ${keysPath}`);
+      return row;
+    });
+    return { first, second, same: p.same };
+  });
+  return { features: featureMatrix(set.data, set.rows, set.dim, set.keys, flags.features), pairs };
+}
+
+function lfwTable(r: LfwResult): string {
+  return formatTable(`LFW-style verification (${r.pairs} pairs, 10 folds)`, [
+    ['accuracy', `${percent(r.accuracy)} ± ${percent(r.std)}`],
+    ['AUC', r.auc.toFixed(4)],
+    ['EER', percent(r.eer)],
+    ...Object.entries(r.tarAtFar).map(([far, tar]): [string, string] => [`TAR @ FAR ${far}`, percent(tar)]),
+    ['thresholds', r.thresholds.map((t) => t.toFixed(2)).join(' ')],
+  ]);
+}
+
+export function registerLfw(evalCommand: Command): void {
+  evalCommand
+    .command('lfw')
+    .description('LFW-style 10-fold pair verification (insightface verification.py semantics)')
+    .requiredOption('--features <file.npy>', 'feature set (keys in FILE.keys.txt unless --keys, or rows in .bin order with --bin-order)')
+    .option('--keys <file>', 'keys file of the feature set')
+    .option('--pairs <pairs.txt>', 'LFW pairs file: header "10<TAB>300", then the pairs')
+    .option('--bin-order', 'rows 2i and 2i+1 of the features are pair i (insightface .bin order); no keys needed')
+    .option('--issame <file>', 'with --bin-order: one 0/1 per pair')
+    .option('--bin <file.bin>', 'with --bin-order: take the labels from an insightface .bin file')
+    .option('--run <dir>', 'embed with this run first (with --dataset); not available yet')
+    .option('--threads <n>', 'scoring worker threads (default: the cores)', integerOption(1, 256))
+    .option('--out <file.json>', 'also write the JSON result to this file (atomically)')
+    .option('--json', 'print exactly one JSON object on stdout')
+    .action(async (flags: LfwFlags) => {
+      if (flags.run) throw new UserError('--run needs `flb embed`, which has not landed yet: embed first, then pass --features');
+      const { features, pairs } = loadPairs(flags);
+      const result = await withScoringPool(flags, (pool) => evaluateLfw(pool, features, pairs));
+      emitResult(flags, result, lfwTable(result));
+    });
+}

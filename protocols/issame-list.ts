@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { UserError } from '../harness/errors.js';
+
+/** A verification label file: one 0/1 (or true/false) per line, pair i's label on line i + 1. */
+export function readIssameList(path: string): boolean[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`issame file not found: ${path}`);
+    throw e;
+  }
+  const lines = text.split('\n');
+  if (lines[lines.length - 1].trim() === '') lines.pop();
+  return lines.map((raw, i) => {
+    const v = raw.trim().toLowerCase();
+    if (v === '1' || v === 'true') return true;
+    if (v === '0' || v === 'false') return false;
+    throw new UserError(`${path}:${i + 1}: expected 0 or 1 (same person or not); got '${raw.trim()}'`);
+  });
+}
