@@ -18,13 +18,15 @@ export interface CheckpointParts {
   optimizer: MomentumSgd;
 }
 
-interface Progress {
+export interface Progress {
   /** Number of completed training steps. */
   step: number;
   headState: Record<string, unknown>;
+  /** The training loop's own running state (e.g. the metrics window in progress), restored on resume. */
+  loop: Record<string, unknown>;
 }
 
-export async function saveCheckpoint(dir: string, parts: CheckpointParts, step: number): Promise<void> {
+export async function saveCheckpoint(dir: string, parts: CheckpointParts, step: number, loop: Record<string, unknown> = {}): Promise<void> {
   await writeDirAtomic(dir, async (tmp) => {
     await parts.model.save(
       tf.io.withSaveHandler(async (artifacts) => {
@@ -40,7 +42,7 @@ export async function saveCheckpoint(dir: string, parts: CheckpointParts, step: 
     );
     writeTensorBundle(tmp, 'head', parts.head.variables);
     writeTensorBundle(tmp, 'optimizer', parts.optimizer.state());
-    const progress: Progress = { step, headState: parts.head.state() };
+    const progress: Progress = { step, headState: parts.head.state(), loop };
     writeJsonAtomic(join(tmp, 'progress.json'), progress);
   });
 }
@@ -87,8 +89,8 @@ export function loadBackboneWeights(model: tf.LayersModel, dir: string): void {
   tf.dispose(weights);
 }
 
-/** Restores every part and returns the number of completed steps. */
-export function loadCheckpoint(dir: string, parts: CheckpointParts): number {
+/** Restores every part and returns where training stood. */
+export function loadCheckpoint(dir: string, parts: CheckpointParts): Progress {
   if (!hasCheckpoint(dir)) throw new UserError(`no checkpoint in ${dir}`);
   loadBackboneWeights(parts.model, dir);
   const headVars = readTensorBundle(dir, 'head');
@@ -101,5 +103,5 @@ export function loadCheckpoint(dir: string, parts: CheckpointParts): number {
   tf.dispose([...headVars, ...buffers]);
   const progress = JSON.parse(readFileSync(join(dir, 'progress.json'), 'utf8')) as Progress;
   parts.head.load(progress.headState);
-  return progress.step;
+  return { ...progress, loop: progress.loop ?? {} };
 }

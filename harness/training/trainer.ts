@@ -113,9 +113,13 @@ export async function train(req: TrainRequest): Promise<TrainOutcome> {
   log(`backend: ${engine.backend} (${engine.reason})`);
 
   let startStep = 0;
+  // Loss and hits since the last metrics line; checkpointed, so a resumed run logs the same numbers.
+  let window = { loss: 0, correct: 0, seen: 0 };
   if (req.resume) {
     if (!hasCheckpoint(run.checkpointDir)) throw new UserError(`${run.dir}: no checkpoint to resume from`);
-    startStep = loadCheckpoint(run.checkpointDir, parts);
+    const progress = loadCheckpoint(run.checkpointDir, parts);
+    startStep = progress.step;
+    window = { ...window, ...(progress.loop.window as typeof window | undefined) };
     run.truncateMetricsAfter(startStep);
     log(`resuming ${run.dir} from step ${startStep}`);
   } else {
@@ -139,7 +143,7 @@ export async function train(req: TrainRequest): Promise<TrainOutcome> {
   process.once('SIGINT', onSigint);
   const bar = startProgress(`train ${def.loss.name}`, s.steps, req.progress);
   bar.update(startStep);
-  let window = { loss: 0, correct: 0, seen: 0, started: Date.now() };
+  let windowStarted = Date.now();
   let next = startStep < s.steps ? loadBatch(startStep) : null;
   let outcome: Omit<TrainOutcome, 'engine'> = { state: 'done', step: s.steps };
   let current = startStep;
@@ -172,7 +176,7 @@ export async function train(req: TrainRequest): Promise<TrainOutcome> {
       window.seen += s.batchSize;
       const done = step + 1;
       if (done % s.logEvery === 0 || done === s.steps) {
-        const seconds = (Date.now() - window.started) / 1000;
+        const seconds = (Date.now() - windowStarted) / 1000;
         run.appendMetrics({
           step: done,
           loss: window.loss / window.seen,
@@ -181,11 +185,12 @@ export async function train(req: TrainRequest): Promise<TrainOutcome> {
           imagesPerSec: window.seen / Math.max(seconds, 1e-6),
           ...parts.head.diagnostics(),
         });
-        window = { loss: 0, correct: 0, seen: 0, started: Date.now() };
+        window = { loss: 0, correct: 0, seen: 0 };
+        windowStarted = Date.now();
       }
       bar.update(done, `loss ${result.loss.toFixed(3)}`);
       if (done % s.checkpointEvery === 0 || done === s.steps || interrupted) {
-        await saveCheckpoint(run.checkpointDir, parts, done);
+        await saveCheckpoint(run.checkpointDir, parts, done, { window });
       }
       if (interrupted && done < s.steps) {
         outcome = { state: 'interrupted', step: done, reason: `interrupted at step ${done}; continue with flb train --resume ${run.dir}` };

@@ -1,0 +1,109 @@
+import test from 'ava';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findBackbonePlugin } from '../harness/backbone-registry.js';
+import type { TrainSet } from '../harness/data/train-set.js';
+import { findLossPlugin } from '../harness/loss-registry.js';
+import { runAt } from '../harness/run-store.js';
+import type { RunConfig, RunDefinition } from '../harness/training/definition.js';
+import { learningRate } from '../harness/training/lr-schedule.js';
+import { DEFAULT_TRAIN_SETTINGS } from '../harness/training/settings.js';
+import { train } from '../harness/training/trainer.js';
+import { memoryTrainSet, withReadHook } from './helpers/memory-train-set.js';
+
+const set = memoryTrainSet({ identities: 12, perIdentity: 8 });
+
+function definition(loss: string, steps: number, extra: Partial<RunDefinition['train']> = {}): RunDefinition {
+  return {
+    loss: { name: loss, params: {} },
+    backbone: { name: 'mlp', params: { hidden: 64 } },
+    dataset: 'memory-synth',
+    train: { ...DEFAULT_TRAIN_SETTINGS, steps, batchSize: 16, embeddingDim: 32, logEvery: 5, checkpointEvery: 5, lr: 0.05, ...extra },
+  };
+}
+
+async function runTraining(dir: string, def: RunDefinition, trainSet: TrainSet = set, resume = false) {
+  return train({
+    run: runAt(dir),
+    definition: def,
+    loss: await findLossPlugin(def.loss.name),
+    backbone: await findBackbonePlugin(def.backbone.name),
+    trainSet,
+    backend: 'cpu',
+    progress: 'quiet',
+    resume,
+    log: () => {},
+  });
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'flb-train-'));
+const bytes = (dir: string, file: string) => readFileSync(join(dir, 'checkpoint', file));
+
+test('learning-rate schedules: warm-up, step decay at milestones, cosine to zero', (t) => {
+  const s = { lr: 0.1, steps: 100, warmupSteps: 10, milestones: [0.5, 0.75], decayFactor: 0.1 };
+  t.is(learningRate(0, { ...s, schedule: 'step' }), 0.01);
+  t.is(learningRate(9, { ...s, schedule: 'step' }), 0.1);
+  t.is(learningRate(49, { ...s, schedule: 'step' }), 0.1);
+  t.true(Math.abs(learningRate(50, { ...s, schedule: 'step' }) - 0.01) < 1e-12);
+  t.true(Math.abs(learningRate(80, { ...s, schedule: 'step' }) - 0.001) < 1e-12);
+  t.true(Math.abs(learningRate(55, { ...s, schedule: 'cosine' }) - 0.05) < 1e-12);
+  t.true(learningRate(100, { ...s, schedule: 'cosine' }) < 1e-12);
+});
+
+test.serial('a run trains with falling loss and writes config, metrics with diagnostics, checkpoint and status', async (t) => {
+  const dir = tmp();
+  const outcome = await runTraining(dir, definition('adacos-dynamic', 40));
+  t.is(outcome.state, 'done');
+  t.is(outcome.step, 40);
+  const run = runAt(dir);
+  t.is(run.readStatus()?.state, 'done');
+  const config = run.readConfig<RunConfig>();
+  t.is(config.engine.backend, 'cpu');
+  t.is(config.dataset.numClasses, 12);
+  t.is(config.definition.loss.name, 'adacos-dynamic');
+  const metrics = run.readMetrics();
+  t.deepEqual(metrics.map((m) => m.step), [5, 10, 15, 20, 25, 30, 35, 40]);
+  for (const key of ['loss', 'acc', 'lr', 'imagesPerSec', 'scale', 'thetaMedDeg', 'thetaMeanDeg', 'thetaNonTargetMeanDeg']) {
+    t.true(metrics.every((m) => typeof m[key] === 'number' && Number.isFinite(m[key] as number)), `metric ${key}`);
+  }
+  t.true((metrics.at(-1)!.loss as number) < (metrics[0]!.loss as number) * 0.8, 'loss falls');
+  // Dynamic AdaCos moves its scale away from √2·ln(C − 1) as the angles tighten.
+  const scales = metrics.map((m) => m.scale as number);
+  t.true(new Set(scales.map((s) => s.toFixed(4))).size > 1, 'the scale changes over training');
+  t.true(existsSync(join(dir, 'checkpoint', 'model.json')) && existsSync(join(dir, 'checkpoint', 'head.bin')));
+});
+
+test.serial('resume after an interruption or a crash ends with the same weights as an uninterrupted run', async (t) => {
+  const def = definition('arcface', 20, { checkpointEvery: 5 });
+  const straight = tmp();
+  await runTraining(straight, def);
+
+  // Ctrl-C during the batch of step 12: the run checkpoints where it is and stops.
+  const interrupted = tmp();
+  const stop = await runTraining(interrupted, def, withReadHook(set, (call) => call === 12 && process.emit('SIGINT')));
+  t.is(stop.state, 'interrupted');
+  t.true(stop.step > 0 && stop.step < 20);
+  const resumed = await runTraining(interrupted, def, set, true);
+  t.is(resumed.state, 'done');
+
+  // A crash at step 13: the checkpoint of step 10 is what is left.
+  const crashed = tmp();
+  const failing = withReadHook(set, (call) => {
+    if (call === 13) throw new Error('disk went away');
+  });
+  await t.throwsAsync(runTraining(crashed, def, failing), { message: /disk went away/ });
+  t.is(runAt(crashed).readStatus()?.state, 'failed');
+  await runTraining(crashed, def, set, true);
+
+  for (const dir of [interrupted, crashed]) {
+    t.true(bytes(straight, 'weights.bin').equals(bytes(dir, 'weights.bin')), 'backbone weights identical');
+    t.true(bytes(straight, 'head.bin').equals(bytes(dir, 'head.bin')), 'class weights identical');
+    t.true(bytes(straight, 'optimizer.bin').equals(bytes(dir, 'optimizer.bin')), 'momentum buffers identical');
+    t.deepEqual(
+      runAt(dir).readMetrics().map((m) => [m.step, m.loss]),
+      runAt(straight).readMetrics().map((m) => [m.step, m.loss]),
+      'metrics identical after the resumed part rewrote them',
+    );
+  }
+});
