@@ -294,14 +294,17 @@ function paintFace(size: number, t: IdentityTraits, v: View): Canvas {
       const y = (sin * ix + cos * iy) / v.scale;
 
       blend(canvas, i, backgroundRows[py]!, 1);
-      if (!t.bald) {
+      // cheap bounding tests first: most pixels are far from most shapes, and the distances need a sqrt
+      if (!t.bald && y < t.hairBottom + pixel) {
         const back = coverage(ellipseDistance(x, y, 0, hairCy, hairRx, hairRy), pixel) * coverage(y - t.hairBottom, pixel);
         blend(canvas, i, hairBack, back);
       }
       blend(canvas, i, neck, coverage(Math.max(Math.abs(x) - 0.2, faceBottom - 0.25 - y), pixel));
-      blend(canvas, i, v.clothes, coverage(ellipseDistance(x, y, 0, 1.32, 0.95, 0.48), pixel));
-      blend(canvas, i, ear, coverage(ellipseDistance(x, y, -(t.faceRx - 0.01), t.eyeY + 0.06, 0.05, t.earRy), pixel));
-      blend(canvas, i, ear, coverage(ellipseDistance(x, y, t.faceRx - 0.01, t.eyeY + 0.06, 0.05, t.earRy), pixel));
+      if (y > 0.8) blend(canvas, i, v.clothes, coverage(ellipseDistance(x, y, 0, 1.32, 0.95, 0.48), pixel));
+      if (Math.abs(y - t.eyeY - 0.06) < t.earRy + 0.02) {
+        blend(canvas, i, ear, coverage(ellipseDistance(x, y, -(t.faceRx - 0.01), t.eyeY + 0.06, 0.05, t.earRy), pixel));
+        blend(canvas, i, ear, coverage(ellipseDistance(x, y, t.faceRx - 0.01, t.eyeY + 0.06, 0.05, t.earRy), pixel));
+      }
 
       // face: an ellipse whose lower half narrows towards the chin
       const below = y > t.faceCy ? (y - t.faceCy) / t.faceRy : 0;
@@ -419,13 +422,17 @@ function applyIllumination(canvas: Canvas, v: View): void {
 
 function addNoise(canvas: Canvas, std: number, rnd: Stream): void {
   if (std <= 0) return;
+  // A triangular variate (sum of two uniforms, the two 16-bit halves of one mulberry32 draw) rescaled to unit
+  // variance: close enough to Gaussian for sensor noise, and many times cheaper than Box–Muller through alea.
+  let state = Math.floor(rnd.uniform() * 2 ** 32) >>> 0;
+  const scale = std * Math.sqrt(6) / 65536;
   for (const plane of [canvas.r, canvas.g, canvas.b]) {
-    // Box–Muller gives two independent normals per pair of uniforms: use both
-    for (let i = 0; i < plane.length; i += 2) {
-      const radius = std * Math.sqrt(-2 * Math.log(Math.max(rnd.uniform(), 1e-12)));
-      const phase = 2 * Math.PI * rnd.uniform();
-      plane[i] = plane[i]! + radius * Math.cos(phase);
-      if (i + 1 < plane.length) plane[i + 1] = plane[i + 1]! + radius * Math.sin(phase);
+    for (let i = 0; i < plane.length; i++) {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = Math.imul(state ^ (state >>> 15), state | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      t = (t ^ (t >>> 14)) >>> 0;
+      plane[i] = plane[i]! + scale * ((t & 0xffff) + (t >>> 16) - 65535);
     }
   }
 }
