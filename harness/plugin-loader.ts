@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { register } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from './errors.js';
+import { resolveSharedImportsFromHere } from './plugin-resolution.js';
 
 /**
  * Loads plugin files — the built-in folder plus user files given with --plugin — and checks each default
@@ -17,13 +17,6 @@ export interface Loaded<T> {
 
 export type PluginCheck<T> = (value: unknown, source: string) => T;
 
-let hooksRegistered = false;
-function registerExternalPluginResolution(): void {
-  if (hooksRegistered) return;
-  register(new URL('./plugin-resolution-hooks.mjs', import.meta.url));
-  hooksRegistered = true;
-}
-
 export function isPluginFile(name: string): boolean {
   return /\.(ts|mts|js|mjs)$/.test(name) && !name.endsWith('.d.ts') && !name.startsWith('_') && !name.startsWith('.');
 }
@@ -31,7 +24,7 @@ export function isPluginFile(name: string): boolean {
 export async function importPlugin<T>(path: string, builtin: boolean, check: PluginCheck<T>): Promise<Loaded<T>> {
   const file = isAbsolute(path) ? path : resolve(path);
   if (!existsSync(file)) throw new UserError(`plugin file not found: ${file}`);
-  if (!builtin) registerExternalPluginResolution();
+  if (!builtin) resolveSharedImportsFromHere();
   let mod: { default?: unknown };
   try {
     mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
