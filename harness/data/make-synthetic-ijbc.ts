@@ -65,6 +65,7 @@ export function planIjbcSplit(spec: IjbcSpec, firstIdentity: number, seed: numbe
         }),
       );
       writeIjbcTemplatePairs(join(meta, IJBC_TEMPLATE_PAIR_LABEL), allTemplatePairs(templateIdentity));
+      return [IJBC_FACE_TID_MID, IJBC_NAME_5PTS_SCORE, IJBC_TEMPLATE_PAIR_LABEL].map((f) => `meta/${f}`);
     },
   };
 }

@@ -36,6 +36,7 @@ export function planLfwSplit(spec: LfwSpec, firstIdentity: number, seed: number)
     counts: { images: jobs.length, identities, pairs: spec.folds * (spec.matchedPerFold + spec.mismatchedPerFold) },
     writeFiles(splitDir) {
       writeLfwPairs(join(splitDir, 'pairs.txt'), { folds: spec.folds, pairsPerFold: spec.matchedPerFold, pairs });
+      return ['pairs.txt'];
     },
   };
 }

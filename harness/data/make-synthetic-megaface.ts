@@ -48,9 +48,14 @@ export function planMegafaceSplit(spec: MegafaceSpec, firstIdentity: number): Sp
     identities: { first: firstIdentity, count: spec.probeIdentities + spec.distractors },
     counts: { images: jobs.length, probes: probePaths.length, distractors: spec.distractors },
     writeFiles(splitDir) {
-      const lists = join(splitDir, 'templatelists');
-      writeFacescrubList(join(lists, FACESCRUB_LIST_NAME), { paths: probePaths, ids: probeIds });
-      for (const size of distractorSizes(spec.distractors)) writeMegafaceList(join(lists, megafaceListName(size)), distractorPaths.slice(0, size));
+      const written = [`templatelists/${FACESCRUB_LIST_NAME}`];
+      writeFacescrubList(join(splitDir, written[0]!), { paths: probePaths, ids: probeIds });
+      for (const size of distractorSizes(spec.distractors)) {
+        const list = `templatelists/${megafaceListName(size)}`;
+        writeMegafaceList(join(splitDir, list), distractorPaths.slice(0, size));
+        written.push(list);
+      }
+      return written;
     },
   };
 }

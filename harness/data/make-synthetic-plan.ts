@@ -15,8 +15,11 @@ export interface SplitPlan {
   identities: { first: number; count: number };
   /** Counts recorded in the manifest and compared by `flb datasets check`. */
   counts: Record<string, number>;
-  /** Writes the split's protocol files into `splitDir`; `rendered[i]` belongs to `jobs[i]`. */
-  writeFiles(splitDir: string, rendered: readonly RenderedImage[]): void;
+  /**
+   * Writes the split's protocol files into `splitDir` and returns their paths relative to it (the manifest
+   * records their checksums); `rendered[i]` belongs to `jobs[i]`.
+   */
+  writeFiles(splitDir: string, rendered: readonly RenderedImage[]): string[];
 }
 
 /** A seeded stream for a split's sampling decisions (image counts, pairs), independent of the face streams. */

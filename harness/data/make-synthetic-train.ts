@@ -15,8 +15,7 @@ export function planTrainSplit(spec: SyntheticRecipe['splits']['train'], firstId
     jobs,
     identities: { first: firstIdentity, count: spec.identities },
     counts: { images: jobs.length, identities: spec.identities },
-    writeFiles() {
-      // the folder layout is the whole format
-    },
+    // the folder layout is the whole format
+    writeFiles: () => [],
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,6 +25,8 @@ export interface SyntheticManifest {
   recipeName: string;
   recipe: SyntheticRecipe;
   splits: Record<string, { identities: { first: number; count: number }; counts: Record<string, number> }>;
+  /** "sha256:<hex>" of each list and meta file, by path relative to the dataset folder. */
+  checksums: Record<string, string>;
   images: number;
   seconds: number;
   createdAt: string;
@@ -91,6 +94,7 @@ export async function makeSynthetic(recipeName: string, recipe: SyntheticRecipe,
   const plans = planSplits(recipe);
   const total = plans.reduce((s, p) => s + p.jobs.length, 0);
   const progress = startProgress(`making ${recipeName}`, total, opts.progress ?? 'auto');
+  const checksums: Record<string, string> = {};
   await writeDirAtomic(dir, async (tmp) => {
     const renderer = createRenderer(total, opts.threads);
     try {
@@ -98,7 +102,9 @@ export async function makeSynthetic(recipeName: string, recipe: SyntheticRecipe,
       for (const plan of plans) {
         const splitDir = join(tmp, plan.folder);
         const rendered = await renderAll(renderer, recipe, splitDir, plan, (n) => progress.update((done += n)));
-        plan.writeFiles(splitDir, rendered);
+        for (const file of plan.writeFiles(splitDir, rendered)) {
+          checksums[`${plan.folder}/${file}`] = `sha256:${createHash('sha256').update(readFileSync(join(splitDir, file))).digest('hex')}`;
+        }
       }
     } finally {
       await renderer.close();
@@ -110,6 +116,7 @@ export async function makeSynthetic(recipeName: string, recipe: SyntheticRecipe,
       recipeName,
       recipe,
       splits: Object.fromEntries(plans.map((p) => [p.folder, { identities: p.identities, counts: p.counts }])),
+      checksums,
       images: total,
       seconds: (performance.now() - started) / 1000,
       createdAt: new Date().toISOString(),
