@@ -33,11 +33,29 @@ export async function decodeImage(source: string | Uint8Array, opts: DecodeOptio
     }
     return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || /Input file is missing/.test((e as Error).message)) {
-      throw new UserError(`image not found: ${label}`);
-    }
-    throw new UserError(`${label}: cannot decode image (${(e as Error).message.trim()}); expected a valid JPEG/PNG image`);
+    throw decodeError(e, label);
+  }
+}
+
+function decodeError(e: unknown, label: string): UserError {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || /Input file is missing/.test((e as Error).message)) return new UserError(`image not found: ${label}`);
+  return new UserError(`${label}: cannot decode image (${(e as Error).message.trim()}); expected a valid JPEG/PNG image`);
+}
+
+/** Decodes an image at its own resolution (for alignment, which needs the original landmark coordinates). */
+export async function decodeImageNative(
+  source: string | Uint8Array,
+  channels: 1 | 3,
+  label = typeof source === 'string' ? source : 'in-memory image',
+): Promise<{ pixels: Uint8Array; height: number; width: number; channels: 1 | 3 }> {
+  let pipeline = sharp(source, { failOn: 'error' });
+  pipeline = channels === 1 ? pipeline.grayscale() : pipeline.removeAlpha().toColourspace('srgb');
+  try {
+    const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+    return { pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), height: info.height, width: info.width, channels };
+  } catch (e) {
+    throw decodeError(e, label);
   }
 }
 
