@@ -38,8 +38,3 @@ export function collect(value: string, previous: string[] = []): string[] {
 export function progressModeFrom(opts: { quiet?: boolean; json?: boolean }): ProgressMode {
   return opts.quiet || opts.json ? 'quiet' : 'auto';
 }
-
-/** The data root: --data-root, else FLB_DATA_ROOT, else ./data. */
-export function dataRootFrom(opts: { dataRoot?: string }): string {
-  return opts.dataRoot ?? process.env.FLB_DATA_ROOT ?? 'data';
-}
