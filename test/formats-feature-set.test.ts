@@ -2,7 +2,7 @@ import test from 'ava';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { keysPathFor, readFeatureSet, writeFeatureSet } from '../harness/formats/feature-set.js';
+import { keyLookup, keysPathFor, readFeatureSet, writeFeatureSet } from '../harness/formats/feature-set.js';
 import { writeNpy } from '../harness/formats/npy.js';
 import { UserError } from '../harness/errors.js';
 
@@ -74,4 +74,10 @@ test('a non-2-D array and a missing keys file are refused clearly', (t) => {
   writeNpy(lonely, new Float32Array(4), [2, 2]);
   t.false(existsSync(join(dir, 'lonely.keys.txt')));
   t.regex(messageOf(t, () => readFeatureSet(lonely)), /keys file not found: .*lonely\.keys\.txt/);
+});
+
+test('keyLookup finds rows and names a protocol key missing from the feature set', (t) => {
+  const lookup = keyLookup({ keys: ['a/a_0001.jpg', 'b/b_0002.jpg'] }, 'lfw.npy');
+  t.is(lookup('b/b_0002.jpg', 'pairs.txt:2'), 1);
+  t.throws(() => lookup('c/c_0001.jpg', 'pairs.txt:7'), { instanceOf: UserError, message: "pairs.txt:7: key 'c/c_0001.jpg' is missing from the feature set lfw.npy (2 keys)" });
 });

@@ -109,3 +109,17 @@ export function writeFeatureSet(npyPath: string, fs: FeatureSet, opts: { dtype?:
     rmSync(keysTmp, { force: true });
   }
 }
+
+/**
+ * Row lookup by image key for protocols: a key a protocol file names but the feature set lacks is the user's
+ * error, reported with where the key came from (e.g. "pairs.txt:12") and which feature set lacks it.
+ */
+export function keyLookup(fs: Pick<FeatureSet, 'keys'>, featureSetPath: string): (key: string, source: string) => number {
+  const rows = new Map<string, number>();
+  fs.keys.forEach((k, i) => rows.set(k, i));
+  return (key, source) => {
+    const row = rows.get(key);
+    if (row === undefined) throw new UserError(`${source}: key '${key}' is missing from the feature set ${featureSetPath} (${rows.size} keys)`);
+    return row;
+  };
+}
