@@ -3,6 +3,7 @@ import { UserError } from '../errors.js';
 import { readFeatureSet, keysPathFor } from '../formats/feature-set.js';
 import { readNpy } from '../formats/npy.js';
 import { readLfwPairs } from '../formats/lfw-pairs.js';
+import { readVerificationBin } from '../formats/verification-bin.js';
 import { integerOption } from '../cli-options.js';
 import { evaluateLfw, type LfwResult, type VerificationPair } from '../../protocols/evaluate-lfw.js';
 import { featureMatrix, type FeatureMatrix } from '../../protocols/feature-matrix.js';
@@ -22,13 +23,13 @@ interface LfwFlags extends EvalOutputFlags {
 /** Features and pairs in file order, from a keyed feature set + pairs.txt, or from insightface .bin order. */
 function loadPairs(flags: LfwFlags): { features: FeatureMatrix; pairs: VerificationPair[] } {
   if (flags.binOrder) {
-    if (flags.bin) throw new UserError('--bin is not supported yet: pass the labels with --issame FILE (one 0/1 per pair)');
-    if (!flags.issame) throw new UserError('--bin-order needs --issame FILE (one 0/1 per pair)');
-    const labels = readIssameList(flags.issame);
+    if (!flags.issame === !flags.bin) throw new UserError('--bin-order needs exactly one of --issame FILE (one 0/1 per pair) or --bin FILE.bin');
+    const labelsFile = (flags.issame ?? flags.bin)!;
+    const labels = flags.issame ? readIssameList(flags.issame) : readVerificationBin(labelsFile).issame;
     const { shape, data } = readNpy(flags.features, { shared: true });
     if (shape.length !== 2) throw new UserError(`${flags.features}: expected a 2-D [rows, dim] array; got shape [${shape.join(', ')}]`);
     if (shape[0] !== 2 * labels.length) {
-      throw new UserError(`${flags.features}: has ${shape[0]} rows but ${flags.issame} lists ${labels.length} pairs; .bin order needs exactly 2 rows per pair`);
+      throw new UserError(`${flags.features}: has ${shape[0]} rows but ${labelsFile} lists ${labels.length} pairs; .bin order needs exactly 2 rows per pair`);
     }
     const features: FeatureMatrix = { data, rows: shape[0], dim: shape[1], describe: (row) => `row ${row} of ${flags.features} (pair ${Math.floor(row / 2) + 1})` };
     return { features, pairs: labels.map((same, i) => ({ first: 2 * i, second: 2 * i + 1, same })) };

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { UserError } from '../harness/errors.js';
+
+/**
+ * insightface's MegaFace noise lists: one image per line after a '#' header. FaceScrub entries are bare file
+ * names (Aaron_Eckhart_136.png) while the probe list holds Name/Name_136.png; MegaFace entries hold the
+ * last three path components. So an entry names every list path equal to it or ending in "/" + it.
+ */
+export function readNoiseList(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`noise list not found: ${path}`);
+    throw e;
+  }
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+/** Indices of `paths` that some noise entry names. */
+export function noisyIndices(paths: readonly string[], noise: readonly string[]): Set<number> {
+  const entries = new Set(noise);
+  const out = new Set<number>();
+  paths.forEach((path, i) => {
+    // Try the whole path, then each shorter suffix that starts after a '/'.
+    for (let from = 0; from >= 0; from = path.indexOf('/', from) + 1 || -1) {
+      if (entries.has(path.slice(from))) {
+        out.add(i);
+        break;
+      }
+    }
+  });
+  return out;
+}

@@ -1,0 +1,138 @@
+import test from 'ava';
+import { consecutiveFolds } from '../protocols/folds.js';
+import { evaluatePairVerification, lfwThresholds } from '../protocols/lfw.js';
+import { evaluateLfw, type VerificationPair } from '../protocols/evaluate-lfw.js';
+import { createScoringPool, type ScoringPool } from '../harness/scoring/pool.js';
+import type { FeatureMatrix } from '../protocols/feature-matrix.js';
+
+let pool: ScoringPool;
+test.before(() => {
+  pool = createScoringPool(2);
+});
+test.after.always(() => pool.close());
+
+test('KFold(shuffle=False) blocks: consecutive, the first n % k one larger', (t) => {
+  t.deepEqual(consecutiveFolds(6000, 10)[3], { start: 1800, end: 2400 });
+  t.deepEqual(consecutiveFolds(23, 10).map((f) => f.end - f.start), [3, 3, 3, 2, 2, 2, 2, 2, 2, 2]);
+});
+
+test('thresholds are numpy arange(0, 4, 0.01)', (t) => {
+  const th = lfwThresholds();
+  t.is(th.length, 400);
+  t.is(th[0], 0);
+  t.is(th[399], 3.99);
+  t.is(th[151], 1.51);
+});
+
+test('hand-worked case: one bad genuine pair in fold 0', (t) => {
+  // 10 folds of (genuine 0.255, impostor 1.0), except fold 0's genuine pair at 1.2.
+  const distances: number[] = [];
+  const issame: number[] = [];
+  for (let f = 0; f < 10; f++) {
+    distances.push(f === 0 ? 1.2 : 0.255, 1.0);
+    issame.push(1, 0);
+  }
+  const m = evaluatePairVerification(Float64Array.from(distances), Uint8Array.from(issame));
+  // Every training split is best at the first threshold above 0.255 (0.26): fold 0 then scores 1/2, the rest 2/2.
+  t.deepEqual(m.thresholds, Array(10).fill(0.26));
+  t.deepEqual(m.foldAccuracies, [0.5, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+  t.true(Math.abs(m.accuracy - 0.95) < 1e-12);
+  t.true(Math.abs(m.std - 0.15) < 1e-12); // population std: sqrt((0.45² + 9·0.05²)/10)
+  // Fold-averaged curve: (0,0) → (0,0.9) for t in (0.255, 1.0] → (1,0.9) → (1,1): area 0.9, EER where 1 − x = 0.9.
+  t.true(Math.abs(m.auc - 0.9) < 1e-12);
+  t.true(Math.abs(m.eer - 0.1) < 1e-12);
+  t.true(Math.abs(m.tarAtFar['1e-3'] - 0.9) < 1e-12); // largest threshold with FAR 0 is 1.00 (1.0 < 1.0 is false)
+});
+
+/** insightface verification.py's calculate_roc, transcribed loop for loop. */
+function referenceRoc(dist: number[], actual: boolean[]) {
+  const thresholds = Array.from({ length: 400 }, (_, i) => i * 0.01);
+  const calc = (th: number, idx: number[]) => {
+    let tp = 0, fp = 0, tn = 0, fn = 0;
+    for (const k of idx) {
+      const predict = dist[k] < th;
+      if (predict && actual[k]) tp++;
+      else if (predict) fp++;
+      else if (actual[k]) fn++;
+      else tn++;
+    }
+    return { tpr: tp + fn === 0 ? 0 : tp / (tp + fn), fpr: fp + tn === 0 ? 0 : fp / (fp + tn), acc: (tp + tn) / idx.length };
+  };
+  const n = dist.length;
+  const size = Math.floor(n / 10);
+  const accuracy: number[] = [];
+  const best: number[] = [];
+  const tprs = thresholds.map(() => 0);
+  for (let f = 0; f < 10; f++) {
+    const testIdx = Array.from({ length: n }, (_, k) => k).filter((k) => Math.floor(k / size) === f);
+    const trainIdx = Array.from({ length: n }, (_, k) => k).filter((k) => Math.floor(k / size) !== f);
+    const accTrain = thresholds.map((th) => calc(th, trainIdx).acc);
+    const bi = accTrain.indexOf(Math.max(...accTrain));
+    best.push(thresholds[bi]);
+    accuracy.push(calc(thresholds[bi], testIdx).acc);
+    thresholds.forEach((th, i) => (tprs[i] += calc(th, testIdx).tpr / 10));
+  }
+  return { accuracy, best, tprs };
+}
+
+test('matches a transcription of verification.py on random distances', (t) => {
+  let seed = 99;
+  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  for (let trial = 0; trial < 5; trial++) {
+    const n = 600;
+    const actual = Array.from({ length: n }, () => rand() < 0.5);
+    const dist = actual.map((same) => (same ? 0.6 + rand() * 1.2 : 1.1 + rand() * 1.5));
+    const ref = referenceRoc(dist, actual);
+    const m = evaluatePairVerification(Float64Array.from(dist), Uint8Array.from(actual, Number));
+    t.deepEqual(m.thresholds, ref.best);
+    t.deepEqual(m.foldAccuracies, ref.accuracy);
+    m.tpr.forEach((v, i) => t.true(Math.abs(v - ref.tprs[i]) < 1e-12));
+  }
+});
+
+function randomFeatures(rows: number, dim: number, seed: number): FeatureMatrix {
+  let s = seed;
+  const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647 - 0.5);
+  const identityOf = (row: number) => Math.floor(row / 3);
+  const centres = new Map<number, number[]>();
+  const data = new Float32Array(rows * dim);
+  for (let r = 0; r < rows; r++) {
+    if (!centres.has(identityOf(r))) centres.set(identityOf(r), Array.from({ length: dim }, rand));
+    const c = centres.get(identityOf(r))!;
+    for (let d = 0; d < dim; d++) data[r * dim + d] = c[d] + 0.9 * rand();
+  }
+  return { data, rows, dim, describe: (row) => `row ${row}` };
+}
+
+test('pool path: distances of normalised features; duplicating every pair in place keeps the accuracy', async (t) => {
+  const features = randomFeatures(300, 16, 5);
+  const pairs: VerificationPair[] = [];
+  for (let k = 0; k < 200; k++) {
+    const a = (k * 7) % 300;
+    const same = k % 2 === 0;
+    const b = same ? a - (a % 3) + ((a + 1) % 3) : (a + 3 * (1 + (k % 50))) % 300;
+    pairs.push({ first: a, second: b, same });
+  }
+  const once = await evaluateLfw(pool, features, pairs);
+  // Brute-force distances of the normalised rows, then the pure metric code.
+  const norm = (r: number) => {
+    const v = Array.from(features.data.subarray(r * 16, r * 16 + 16));
+    const n = Math.hypot(...v);
+    return v.map((x) => x / n);
+  };
+  const dist = pairs.map((p) => norm(p.first).reduce((s, x, d) => s + (x - norm(p.second)[d]) ** 2, 0));
+  const direct = evaluatePairVerification(Float64Array.from(dist), Uint8Array.from(pairs, (p) => Number(p.same)));
+  t.is(once.accuracy, direct.accuracy);
+  t.deepEqual(once.thresholds, direct.thresholds);
+  t.true(once.accuracy > 0.6 && once.accuracy < 1);
+  const twice = await evaluateLfw(pool, features, pairs.flatMap((p) => [p, p]));
+  t.is(twice.accuracy, once.accuracy);
+  t.is(twice.pairs, 400);
+});
+
+test('a zero-norm feature is refused, naming its row', async (t) => {
+  const features = randomFeatures(30, 4, 8);
+  features.data.fill(0, 5 * 4, 6 * 4);
+  const pairs = Array.from({ length: 10 }, (_, k) => ({ first: k, second: k + 10, same: k % 2 === 0 }));
+  await t.throwsAsync(evaluateLfw(pool, features, pairs), { message: /row 5: feature is all zeros/ });
+});
