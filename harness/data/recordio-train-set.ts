@@ -19,25 +19,32 @@ export async function openRecordIOTrainSet(dir: string, spec: ImageSpec): Promis
     if (!existsSync(p)) throw new UserError(`RecordIO training set ${dir}: ${basename(p)} not found (expected train.rec, train.idx and property)`);
   }
   const rec = new IndexedRecordFile(recPath, idxPath);
-  const labelOfKey = (key: number) => classLabel(unpackRecord(rec.read(key), `${recPath} record ${key}`).header);
+  const labelOfKey = (key: number) => {
+    const label = classLabel(unpackRecord(rec.read(key), `${recPath} record ${key}`).header);
+    if (!Number.isInteger(label) || label < 0) throw new UserError(`${recPath}: record ${key} has label ${label}; expected a class index 0, 1, 2, ...`);
+    return label;
+  };
 
   const { imageKeys, identityRanges } = readRecLayout(rec);
-  const labels = new Int32Array(imageKeys.length);
-  if (identityRanges.length > 0) {
-    for (const [first, end] of identityRanges) {
-      if (first < 1 || end > imageKeys.length + 1 || first >= end) {
-        throw new UserError(`${recPath}: identity range [${first}, ${end}) lies outside the images 1..${imageKeys.length}`);
-      }
-      labels.fill(labelOfKey(first), first - 1, end - 1);
+  // -1 = not known yet: images outside every identity range (or all, without ranges) are read one by one.
+  const labels = new Int32Array(imageKeys.length).fill(-1);
+  for (const [first, end] of identityRanges) {
+    if (first < 1 || end > imageKeys.length + 1 || first >= end) {
+      throw new UserError(`${recPath}: identity range [${first}, ${end}) lies outside the images 1..${imageKeys.length}`);
     }
-  } else {
+    labels.fill(labelOfKey(first), first - 1, end - 1);
+  }
+  const unknown = labels.reduce((n, l) => n + (l < 0 ? 1 : 0), 0);
+  if (unknown > 0) {
     // One small read per image: only worth a progress bar on a real-sized set.
-    const progress = startProgress(`reading labels of ${basename(dir)}`, imageKeys.length, imageKeys.length < 100_000 ? 'quiet' : 'auto');
+    const progress = startProgress(`reading labels of ${basename(dir)}`, unknown, unknown < 100_000 ? 'quiet' : 'auto');
+    let done = 0;
     imageKeys.forEach((key, i) => {
+      if (labels[i] >= 0) return;
       labels[i] = labelOfKey(key);
-      if (i % 10000 === 0) progress.update(i);
+      if (++done % 10000 === 0) progress.update(done);
     });
-    progress.update(imageKeys.length);
+    progress.update(done);
     progress.stop();
   }
 

@@ -15,6 +15,8 @@ import { writeFileAtomic } from '../atomic-write.js';
 
 export const RECORDIO_MAGIC = 0xced7230a;
 const MAX_LENGTH = (1 << 29) - 1;
+/** The magic as it sits in the file (little-endian), re-inserted between the parts of a split record. */
+const magicBytes = new Uint8Array(new Uint32Array([RECORDIO_MAGIC]).buffer);
 
 const enum Part {
   Whole = 0,
@@ -120,8 +122,6 @@ export class RecordFile {
     closeSync(this.fd);
   }
 }
-
-const magicBytes = new Uint8Array(new Uint32Array([RECORDIO_MAGIC]).buffer);
 
 /** Parses train.idx: "key<TAB>offset" per line, as MXIndexedRecordIO writes it. */
 export function readRecordIndex(idxPath: string): Map<number, number> {
