@@ -1,0 +1,99 @@
+import test from 'ava';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from './helpers/cli.js';
+
+const dataRoot = mkdtempSync(join(tmpdir(), 'flb-data-'));
+const work = mkdtempSync(join(tmpdir(), 'flb-train-cli-'));
+const quick = ['--dataset', 'synth-tiny', '--data-root', dataRoot, '--batch-size', '32', '--embedding-dim', '64', '--backend', 'cpu'];
+
+test.before(async () => {
+  // Generated once here, so the tests below do not race to generate it.
+  const r = await runCli(['datasets', 'make', 'synth-tiny', '--data-root', dataRoot]);
+  if (r.code !== 0) throw new Error(`datasets make failed: ${r.stderr}`);
+});
+
+const USER_LOSS = `
+import * as tf from '@tensorflow/tfjs';
+import { cosineHead, defineLoss } from 'facelossbench/loss-kit';
+export default defineLoss({
+  name: 'half-margin',
+  title: 'Half margin',
+  params: { s: { default: 20, min: 1, doc: 'scale' }, m: { default: 0.2, min: 0, max: 1, doc: 'margin' } },
+  createHead(ctx) {
+    const { s, m } = ctx.params;
+    return cosineHead(ctx, { scale: s, targetLogit: (cos) => tf.sub(cos, m / 2) });
+  },
+});
+`;
+
+const EXPLODING_LOSS = `
+import { cosineHead, defineLoss } from 'facelossbench/loss-kit';
+export default defineLoss({
+  name: 'explodes',
+  title: 'Explodes',
+  params: {},
+  createHead: (ctx) => cosineHead(ctx, { scale: (batch) => (batch.training && batch.step >= 3 ? NaN : 10) }),
+});
+`;
+
+test.serial('a loss plugin outside the repo trains through --plugin', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'flb-user-loss-'));
+  writeFileSync(join(dir, 'half-margin.ts'), USER_LOSS);
+  const out = join(work, 'user');
+  const r = await runCli(['train', '--plugin', join(dir, 'half-margin.ts'), '--loss', 'half-margin', '--param', 'm=0.3', '--steps', '12', '--log-every', '4', '--out', out, '--json', ...quick]);
+  t.is(r.code, 0, r.stderr);
+  const outcome = JSON.parse(r.stdout) as { state: string; step: number; run: string };
+  t.is(outcome.state, 'done');
+  t.is(outcome.step, 12);
+  const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { sources: { loss: string }; resolved: { lossParams: Record<string, number> } };
+  t.is(config.sources.loss, join(dir, 'half-margin.ts'));
+  t.deepEqual(config.resolved.lossParams, { s: 20, m: 0.3 });
+  t.is(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').length, 3);
+});
+
+test.serial('a loss that turns NaN ends the run as diverged at that step, keeps the last good checkpoint, exits 3', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'flb-nan-loss-'));
+  writeFileSync(join(dir, 'explodes.ts'), EXPLODING_LOSS);
+  const out = join(work, 'nan');
+  const r = await runCli(['train', '--plugin', join(dir, 'explodes.ts'), '--loss', 'explodes', '--steps', '10', '--checkpoint-every', '2', '--out', out, ...quick]);
+  t.is(r.code, 3, r.stderr);
+  t.regex(r.stderr, /diverged at step 3: loss became NaN at step 4/);
+  const status = JSON.parse(readFileSync(join(out, 'status.json'), 'utf8')) as { state: string; step: number };
+  t.deepEqual([status.state, status.step], ['diverged', 3]);
+  const progress = JSON.parse(readFileSync(join(out, 'checkpoint', 'progress.json'), 'utf8')) as { step: number };
+  t.is(progress.step, 2, 'the checkpoint is the one before the NaN');
+});
+
+test.serial('a finished run is not trained twice; --resume continues, --force retrains', async (t) => {
+  const out = join(work, 'twice');
+  const args = ['train', '--loss', 'cosface', '--steps', '6', '--out', out, '--quiet', ...quick];
+  t.is((await runCli(args)).code, 0);
+  const again = await runCli(args);
+  t.is(again.code, 2);
+  t.regex(again.stderr, /already holds a finished run \(step 6\); pass --force/);
+  const resume = await runCli(['train', '--resume', out, '--data-root', dataRoot]);
+  t.is(resume.code, 2);
+  t.regex(resume.stderr, /already finished/);
+  t.is((await runCli([...args, '--force'])).code, 0);
+});
+
+test('user errors: one clear line, exit code 2, no stack trace', async (t) => {
+  const cases: [string[], RegExp][] = [
+    [['train', '--loss', 'nope', ...quick], /unknown loss 'nope'; available: .*arcface.*softmax/],
+    [['train', '--loss', 'arcface', '--param', 'm=9', ...quick], /parameter 'm' = 9 is out of range; allowed \[0, 1\.57/],
+    [['train', '--loss', 'arcface', '--steps', 'many', ...quick], /--steps.*expected a whole number from 1, got 'many'/],
+    [['train', '--loss', 'arcface', '--dataset', 'no-such-set', '--data-root', dataRoot], /no-such-set/],
+    [['train', '--loss', 'arcface', '--batch-size', '5000', ...quick.filter((a) => a !== '32' && a !== '--batch-size')], /--batch-size 5000 is larger than synth-tiny \(1024 images\)/],
+    [['train', '--resume', join(work, 'does-not-exist')], /is not a run directory \(no config\.json\)/],
+  ];
+  const cwd = mkdtempSync(join(tmpdir(), 'flb-refused-'));
+  for (const [args, pattern] of cases) {
+    const r = await runCli(args, { cwd });
+    t.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    t.regex(r.stderr, pattern);
+    t.false(r.stderr.includes('    at '), `no stack trace: ${r.stderr}`);
+  }
+  t.deepEqual(readdirSync(cwd), [], 'a refused run writes nothing (no runs/ folder)');
+});
