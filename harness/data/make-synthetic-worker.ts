@@ -41,7 +41,9 @@ export default async function renderBatch(batch: RenderBatch): Promise<RenderedI
       mkdirSync(dir, { recursive: true });
       made.add(dir);
     }
-    const image = sharp(sample.pixels, { raw: { width: faces.size, height: faces.size, channels: faces.channels } });
+    let image = sharp(sample.pixels, { raw: { width: faces.size, height: faces.size, channels: faces.channels } });
+    // without this sharp writes one-channel input as sRGB, tripling the files of grey datasets
+    if (faces.channels === 1) image = image.toColourspace('b-w');
     const ext = extname(file).toLowerCase();
     // fixed encoder settings, so a recipe always gives the same bytes on one machine (checksums)
     const encoded = ext === '.png' ? image.png({ compressionLevel: 3 }) : image.jpeg({ quality: 92, chromaSubsampling: '4:4:4' });
