@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readMatio, writeMatio } from '../harness/formats/matio.js';
+import { readMatioFeatureSet, writeMatioFeatureSet } from '../harness/formats/matio-feature-set.js';
 import { UserError } from '../harness/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flb-matio-'));
@@ -53,4 +54,20 @@ test('an unsupported type code or inconsistent stride is refused', (t) => {
   const s = join(dir, 'stride.bin');
   writeFileSync(s, devkitBytes(2, 1, 8, 5, [0, 0, 0, 0], 4));
   t.throws(() => readMatio(s), { instanceOf: UserError, message: /stride\.bin: matio stride 8/ });
+});
+
+test('feature sets to and from the devkit one-file-per-image layout', (t) => {
+  const root = join(dir, 'features');
+  const keys = ['Adam_Brody/Adam_Brody_277.png', 'Zoe/Zoe_1.png'];
+  writeMatioFeatureSet({ rows: 2, dim: 3, data: new Float32Array([1, 2, 3, 4, 5, 6]), keys }, { root, suffix: '_arcface_112x112.bin', progress: 'quiet' });
+  const file = join(root, 'Zoe/Zoe_1.png_arcface_112x112.bin');
+  t.deepEqual(readFileSync(file), devkitBytes(3, 1, 4, 5, [4, 5, 6], 4));
+  const fs = readMatioFeatureSet(keys, { root, suffix: '_arcface_112x112.bin', progress: 'quiet' });
+  t.deepEqual([fs.rows, fs.dim], [2, 3]);
+  t.deepEqual(Array.from(fs.data), [1, 2, 3, 4, 5, 6]);
+  writeFileSync(file, devkitBytes(2, 1, 4, 5, [4, 5], 4));
+  t.throws(() => readMatioFeatureSet(keys, { root, suffix: '_arcface_112x112.bin', progress: 'quiet' }), {
+    instanceOf: UserError,
+    message: /Zoe_1\.png_arcface_112x112\.bin: feature of key 'Zoe\/Zoe_1\.png' has 2 values; the first file .* has 3/,
+  });
 });
