@@ -128,3 +128,18 @@ test('a bad .idx line and a missing train.idx are clear errors', async (t) => {
   writeFileSync(join(missing, 'train.rec'), '');
   await t.throwsAsync(openRecordIOTrainSet(missing, { size: [4, 4], channels: 1 }), { instanceOf: UserError, message: /train\.idx not found/ });
 });
+
+test('images outside every identity range get their label from their own header', async (t) => {
+  const dir = join(root, 'gap');
+  mkdirSync(dir, { recursive: true });
+  writeIndexedRecordFile(join(dir, 'train.rec'), join(dir, 'train.idx'), [
+    { key: 0, payload: packRecord({ label: [4, 5] }) }, // images 1..3, identity records 4..4
+    { key: 1, payload: packRecord({ label: 0 }, await greyJpeg(1)) },
+    { key: 2, payload: packRecord({ label: 0 }, await greyJpeg(2)) },
+    { key: 3, payload: packRecord({ label: 1 }, await greyJpeg(3)) },
+    { key: 4, payload: packRecord({ label: [1, 3] }) }, // identity 0 covers images 1 and 2 only
+  ]);
+  const set = await openRecordIOTrainSet(dir, { size: [2, 2], channels: 1 });
+  t.is(set.size, 3);
+  t.deepEqual([0, 1, 2].map((i) => set.labelOf(i)), [0, 0, 1]);
+});
