@@ -5,6 +5,11 @@ import { makeBatchMatMulKernel, makeFusedMatMulKernel } from './matmul.js';
 import { makeConv2dKernel, makeFusedConv2dKernel } from './conv2d.js';
 import { makeConv2dBackpropInputKernel } from './conv2d-backprop-input.js';
 import { makeConv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
+import { BINARY_OPS, UNARY_OPS, makeBinaryKernel, makeUnaryKernel } from './elementwise.js';
+import { REDUCTION_KERNELS, makeReductionKernel } from './reduction.js';
+import { makeTileKernel } from './tile.js';
+import { makeBatchNormKernel } from './batch-norm.js';
+import { makeMaxPoolGradKernel } from './max-pool-grad.js';
 import type { ReferenceKernel } from './kernel-types.js';
 
 /**
@@ -18,7 +23,11 @@ export const ORT_CPU_BACKEND = 'ort-cpu';
 /** A kernel function typed by its own inputs and attrs; tfjs calls it with untyped maps. */
 type KernelFactory = (reference: ReferenceKernel) => (args: never) => tf.TensorInfo | tf.TensorInfo[];
 
-/** Kernels ORT replaces, each built around the cpu kernel it falls back to for non-float32 inputs. */
+/**
+ * Kernels replaced, each built around the cpu kernel it falls back to (non-float32 inputs, small tensors,
+ * geometries ONNX cannot express). The GEMM and convolution kernels come first; the memory-bound ones followed
+ * from profiling training steps once the convolutions were fast.
+ */
 const ORT_KERNELS: Record<string, KernelFactory> = {
   BatchMatMul: makeBatchMatMulKernel,
   _FusedMatMul: makeFusedMatMulKernel,
@@ -26,6 +35,12 @@ const ORT_KERNELS: Record<string, KernelFactory> = {
   FusedConv2D: makeFusedConv2dKernel,
   Conv2DBackpropInput: makeConv2dBackpropInputKernel,
   Conv2DBackpropFilter: makeConv2dBackpropFilterKernel,
+  FusedBatchNorm: makeBatchNormKernel,
+  Tile: makeTileKernel,
+  MaxPoolGrad: makeMaxPoolGradKernel,
+  ...Object.fromEntries(Object.keys(UNARY_OPS).map((k) => [k, (ref: ReferenceKernel) => makeUnaryKernel(k, ref)])),
+  ...Object.fromEntries(Object.keys(BINARY_OPS).map((k) => [k, (ref: ReferenceKernel) => makeBinaryKernel(k, ref)])),
+  ...Object.fromEntries(REDUCTION_KERNELS.map((k) => [k, (ref: ReferenceKernel) => makeReductionKernel(k, ref)])),
 };
 
 export const ORT_KERNEL_NAMES: readonly string[] = Object.keys(ORT_KERNELS);

@@ -72,6 +72,13 @@ export function ortIntraOpThreads(): number {
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : availableParallelism();
 }
 
+let runCount = 0;
+
+/** How many ORT graph runs this process made: lets tests and benchmarks see that ORT, not a fallback, ran. */
+export function ortRunCount(): number {
+  return runCount;
+}
+
 /** A loaded ONNX model whose single run call blocks until the outputs are ready. */
 export class OrtSession {
   private readonly native: NativeSession;
@@ -100,6 +107,7 @@ export class OrtSession {
   run(inputs: Record<string, { data: Float32Array; dims: readonly number[] }>): Record<string, OrtFloatTensor> {
     const feeds: Record<string, unknown> = {};
     for (const [name, { data, dims }] of Object.entries(inputs)) feeds[name] = new this.Tensor('float32', data, dims);
+    runCount++;
     return this.native.run(feeds, this.fetches, {});
   }
 

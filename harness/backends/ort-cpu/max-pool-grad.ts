@@ -1,0 +1,74 @@
+import { backend_util, type MaxPoolGradAttrs, type TensorInfo } from '@tensorflow/tfjs';
+import { ortEligible, float32Data, float32Output } from './tensor-io.js';
+import type { OrtKernelArgs, ReferenceKernel } from './kernel-types.js';
+
+/**
+ * MaxPoolGrad with direct NHWC indexing: each output's gradient goes to the first position holding its
+ * window's maximum (strictly greater wins, as in tfjs's maxPoolPositions; windows of only NaN/−∞ pass none).
+ * Not an ORT kernel — ONNX has no pooling gradient — but tfjs-backend-cpu's version reads every element
+ * through TensorBuffer.get and was the largest single kernel of a ConvNet step after the GEMMs moved to ORT.
+ */
+export function maxPoolGradNhwc(x: Float32Array, dy: Float32Array, info: backend_util.Conv2DInfo): Float32Array {
+  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, strideHeight, strideWidth } = info;
+  const { dilationHeight, dilationWidth, effectiveFilterHeight, effectiveFilterWidth } = info;
+  const padTop = info.padInfo.top;
+  const padLeft = info.padInfo.left;
+  // Accumulate in doubles, as the reference does, so overlapping windows sum the same way.
+  const dx = new Float64Array(x.length);
+  for (let b = 0; b < batchSize; b++) {
+    const xBatch = b * inHeight * inWidth * channels;
+    for (let yR = 0; yR < outHeight; yR++) {
+      const rowCorner = yR * strideHeight - padTop;
+      let rowMin = rowCorner;
+      while (rowMin < 0) rowMin += dilationHeight;
+      const rowMax = Math.min(inHeight, effectiveFilterHeight + rowCorner);
+      for (let yC = 0; yC < outWidth; yC++) {
+        const colCorner = yC * strideWidth - padLeft;
+        let colMin = colCorner;
+        while (colMin < 0) colMin += dilationWidth;
+        const colMax = Math.min(inWidth, effectiveFilterWidth + colCorner);
+        const dyBase = ((b * outHeight + yR) * outWidth + yC) * channels;
+        for (let d = 0; d < channels; d++) {
+          let maxValue = Number.NEGATIVE_INFINITY;
+          let maxIndex = -1;
+          for (let xR = rowMin; xR < rowMax; xR += dilationHeight) {
+            const rowBase = xBatch + xR * inWidth * channels + d;
+            for (let xC = colMin; xC < colMax; xC += dilationWidth) {
+              const index = rowBase + xC * channels;
+              const pixel = x[index]!;
+              if (pixel > maxValue) {
+                maxValue = pixel;
+                maxIndex = index;
+              }
+            }
+          }
+          if (maxIndex >= 0) dx[maxIndex] += dy[dyBase + d]!;
+        }
+      }
+    }
+  }
+  return Float32Array.from(dx);
+}
+
+interface MaxPoolGradInputs {
+  dy: TensorInfo;
+  input: TensorInfo;
+  output: TensorInfo;
+}
+
+export function makeMaxPoolGradKernel(reference: ReferenceKernel) {
+  return ({ inputs, backend, attrs }: OrtKernelArgs<MaxPoolGradInputs, MaxPoolGradAttrs>): TensorInfo | TensorInfo[] => {
+    const { dy, input } = inputs;
+    if (!ortEligible(backend, [dy, input])) return reference({ inputs, backend, attrs: { ...attrs } });
+    const info = backend_util.computePool2DInfo(
+      input.shape as [number, number, number, number],
+      attrs.filterSize,
+      attrs.strides,
+      1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+    );
+    if (info.outShape.some((d, i) => d !== dy.shape[i])) return reference({ inputs, backend, attrs: { ...attrs } });
+    return float32Output(backend, input.shape, maxPoolGradNhwc(float32Data(backend, input), float32Data(backend, dy), info));
+  };
+}
