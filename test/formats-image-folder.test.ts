@@ -72,3 +72,11 @@ test('missing folder, empty identity folder and no identities are clear errors',
   await t.throwsAsync(openImageFolder(join(root, 'flat'), { size: [4, 4], channels: 1 }), { instanceOf: UserError, message: /no identity sub-folders/ });
   await t.throwsAsync(decodeImage(join(root, 'absent.jpg'), { size: [4, 4], channels: 1 }), { instanceOf: UserError, message: /image not found: .*absent\.jpg/ });
 });
+
+test('images with alpha decode to the requested channels (alpha dropped)', async (t) => {
+  const rgba = await sharp(Buffer.alloc(2 * 2 * 4, 200), { raw: { width: 2, height: 2, channels: 4 } }).png().toBuffer();
+  t.deepEqual([...(await decodeImage(rgba, { size: [2, 2], channels: 1 }))], [200, 200, 200, 200]);
+  t.is((await decodeImage(rgba, { size: [2, 2], channels: 3 })).length, 12);
+  const greyAlpha = await sharp(Buffer.alloc(2 * 2 * 2, 90), { raw: { width: 2, height: 2, channels: 2 } }).png().toBuffer();
+  t.deepEqual([...(await decodeImage(greyAlpha, { size: [2, 2], channels: 3 }))], new Array(12).fill(90));
+});

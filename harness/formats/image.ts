@@ -24,8 +24,9 @@ export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.bmp', '.webp
 export async function decodeImage(source: string | Uint8Array, opts: DecodeOptions): Promise<Uint8Array> {
   const [height, width] = opts.size;
   const label = opts.label ?? (typeof source === 'string' ? source : 'in-memory image');
-  let pipeline = sharp(source, { failOn: 'error' }).resize(width, height, { fit: 'fill' });
-  pipeline = opts.channels === 1 ? pipeline.grayscale() : pipeline.removeAlpha().toColourspace('srgb');
+  // Alpha is dropped first: a grey PNG with alpha would otherwise decode to 2 channels.
+  let pipeline = sharp(source, { failOn: 'error' }).resize(width, height, { fit: 'fill' }).removeAlpha();
+  pipeline = opts.channels === 1 ? pipeline.grayscale() : pipeline.toColourspace('srgb');
   try {
     const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
     if (info.channels !== opts.channels || info.width !== width || info.height !== height) {
@@ -49,8 +50,8 @@ export async function decodeImageNative(
   channels: 1 | 3,
   label = typeof source === 'string' ? source : 'in-memory image',
 ): Promise<{ pixels: Uint8Array; height: number; width: number; channels: 1 | 3 }> {
-  let pipeline = sharp(source, { failOn: 'error' });
-  pipeline = channels === 1 ? pipeline.grayscale() : pipeline.removeAlpha().toColourspace('srgb');
+  let pipeline = sharp(source, { failOn: 'error' }).removeAlpha();
+  pipeline = channels === 1 ? pipeline.grayscale() : pipeline.toColourspace('srgb');
   try {
     const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
     return { pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), height: info.height, width: info.width, channels };
