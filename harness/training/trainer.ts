@@ -124,6 +124,7 @@ export async function train(req: TrainRequest): Promise<TrainOutcome> {
     log(`resuming ${run.dir} from step ${startStep}`);
   } else {
     run.writeConfig({ ...parts.config, engine });
+    run.truncateMetricsAfter(0); // a fresh start: no lines from an earlier run in this directory
   }
   run.writeStatus({ state: 'running', step: startStep });
 
