@@ -11,8 +11,8 @@ import { rocCurve, thinCurve, tprAtNearestFpr, trapezoidArea } from './roc.js';
 
 /** ijbc_template_pair_label.txt as columns. */
 export interface TemplatePairs {
-  first: Float64Array;
-  second: Float64Array;
+  first: Int32Array;
+  second: Int32Array;
   /** 1 genuine, 0 impostor. */
   label: Uint8Array;
   /** Names pair k's source line in error messages. */
@@ -46,7 +46,7 @@ export interface IjbcResult {
 export async function evaluateIjbc(pool: ScoringPool, input: IjbcInput): Promise<IjbcResult> {
   const farTargets = input.farTargets ?? [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1];
   const { features, pairs } = input;
-  const pooling = startProgress('pooling templates', 1, input.progress);
+  const pooling = startProgress('pooling templates', input.images.length, input.progress);
   const templates = poolTemplates(features, input.images, { faceness: input.faceness, normalizeImages: input.normalizeImages, progress: pooling });
   pooling.stop();
 

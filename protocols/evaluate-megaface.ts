@@ -6,7 +6,7 @@ import { startProgress, type ProgressMode } from '../harness/progress.js';
 import type { FeatureMatrix } from './feature-matrix.js';
 import { farKey, impostorsAboveThreshold, tarAtFarFromTail } from './far.js';
 import { genuineScores, identificationRates, trialCount } from './megaface.js';
-import { distractorScales, planGalleryPasses, type DistractorList } from './megaface-gallery.js';
+import { planGalleryPasses, zeroedDistractorRows, type DistractorList } from './megaface-gallery.js';
 import { prepareProbes, type ProbeEntry } from './megaface-probes.js';
 
 export interface MegafaceInput {
@@ -47,7 +47,7 @@ export async function evaluateMegaface(pool: ScoringPool, input: MegafaceInput):
   const dim = input.probeFeatures.dim;
   const { probes, identities } = prepareProbes(input.probeFeatures, input.probeEntries, input.probeListName);
   const probeCount = input.probeEntries.length;
-  const galleryScale = distractorScales(input.distractorFeatures, input.lists, input.noiseDistractorRows);
+  const zeroedRows = zeroedDistractorRows(input.distractorFeatures.rows, input.noiseDistractorRows);
   const passes = planGalleryPasses(input.lists);
   const largest = [...input.lists].sort((a, b) => b.rows.length - a.rows.length)[0];
   const impostorCount = probeCount * largest.rows.length;
@@ -57,7 +57,17 @@ export async function evaluateMegaface(pool: ScoringPool, input: MegafaceInput):
   const progress = startProgress('scoring probes × distractors', totalColumns, input.progress);
   const scan = await scanGallery(
     pool,
-    { probes, probeCount, dim, gallery: input.distractorFeatures.data, galleryScale, passes, ranks: input.ranks, tailK },
+    {
+      probes,
+      probeCount,
+      dim,
+      gallery: input.distractorFeatures.data,
+      zeroedRows,
+      describeRow: input.distractorFeatures.describe,
+      passes,
+      ranks: input.ranks,
+      tailK,
+    },
     progress,
   );
   progress.stop();

@@ -24,6 +24,7 @@ export interface PooledTemplates {
 export function poolTemplates(
   features: FeatureMatrix,
   images: readonly TemplateImage[],
+  /** `progress` counts images pooled. */
   opts: { faceness?: Float64Array; normalizeImages?: boolean; progress?: Progress } = {},
 ): PooledTemplates {
   const dim = features.dim;
@@ -60,8 +61,8 @@ export function poolTemplates(
       norm = Math.sqrt(norm);
       for (let d = 0; d < dim; d++) pooled[out + d] /= norm;
     }
-    if ((t & 1023) === 0) opts.progress?.update(t + 1);
+    if ((t & 1023) === 0) opts.progress?.update(i);
   }
-  opts.progress?.update(templateCount);
+  opts.progress?.update(images.length);
   return { ids, features: pooled };
 }

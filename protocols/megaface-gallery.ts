@@ -1,7 +1,6 @@
 import { UserError } from '../harness/errors.js';
-import { sharedFloat32, sharedInt32 } from '../harness/scoring/shared-arrays.js';
+import { sharedInt32 } from '../harness/scoring/shared-arrays.js';
 import type { GalleryPass } from '../harness/scoring/gallery-scan.js';
-import { rowNorm, type FeatureMatrix } from './feature-matrix.js';
 
 /** One distractor list (megaface_features_list.json_{size}_1), resolved to feature rows. */
 export interface DistractorList {
@@ -11,21 +10,11 @@ export interface DistractorList {
   name: string;
 }
 
-/**
- * Per distractor row the factor that L2-normalises it; rows in the noise set get 0, i.e. their feature is
- * replaced by zeros. Only rows some list uses are checked.
- */
-export function distractorScales(features: FeatureMatrix, lists: readonly DistractorList[], noiseRows: ReadonlySet<number>): Float32Array {
-  const scale = sharedFloat32(features.rows);
-  const seen = new Uint8Array(features.rows);
-  for (const list of lists) {
-    for (const row of list.rows) {
-      if (seen[row]) continue;
-      seen[row] = 1;
-      scale[row] = noiseRows.has(row) ? 0 : 1 / rowNorm(features, row);
-    }
-  }
-  return scale;
+/** Per distractor row, 1 where the noise list replaces its feature by zeros (shared with the workers). */
+export function zeroedDistractorRows(rows: number, noiseRows: ReadonlySet<number>): Uint8Array {
+  const zeroed = new Uint8Array(new SharedArrayBuffer(rows));
+  for (const row of noiseRows) zeroed[row] = 1;
+  return zeroed;
 }
 
 /**

@@ -56,7 +56,9 @@ async function runMegaface(flags: MegafaceFlags): Promise<MegafaceResult> {
   const probeSet = readFeatureSet(flags.probe, { keysPath: probeKeysPath });
   reading.update(1);
   const distractorKeysPath = flags.distractorKeys ?? keysPathFor(flags.distractors);
-  const distractorSet = readFeatureSet(flags.distractors, { keysPath: distractorKeysPath, shared: true });
+  // NaN and zero rows are caught by the workers as they normalise the rows a list uses: a second pass over
+  // 2 GB on the main thread would cost seconds at 1M distractors.
+  const distractorSet = readFeatureSet(flags.distractors, { keysPath: distractorKeysPath, shared: true, allowNaN: true });
   reading.update(2);
   if (probeSet.dim !== distractorSet.dim) {
     throw new UserError(`dimension mismatch: ${flags.probe} has ${probeSet.dim}-d features but ${flags.distractors} has ${distractorSet.dim}-d`);

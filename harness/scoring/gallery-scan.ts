@@ -2,6 +2,7 @@ import { emptyRowTopK, LargestK, mergeRowTopK } from './top-k.js';
 import { runShards, shardRange, type Shard } from './shards.js';
 import type { ScoringPool } from './pool.js';
 import type { Progress } from '../progress.js';
+import { UserError } from '../errors.js';
 
 /**
  * Probes × gallery scoring without the score matrix: workers stream column shards and return per-probe
@@ -23,7 +24,9 @@ export interface GalleryScanInput {
   probeCount: number;
   dim: number;
   gallery: Float32Array;
-  galleryScale: Float32Array;
+  zeroedRows: Uint8Array;
+  /** Names a gallery row in error messages. */
+  describeRow(row: number): string;
   passes: GalleryPass[];
   ranks: number;
   /** How many of the largest tail scores to keep. */
@@ -66,7 +69,7 @@ export async function scanGallery(pool: ScoringPool, input: GalleryScanInput, pr
           probeCount: input.probeCount,
           dim: input.dim,
           gallery: input.gallery,
-          galleryScale: input.galleryScale,
+          zeroedRows: input.zeroedRows,
           columns: pass.columns,
           start: segment.shard.start,
           end: segment.shard.end,
@@ -75,6 +78,10 @@ export async function scanGallery(pool: ScoringPool, input: GalleryScanInput, pr
           tailFloor: tail.floor,
         }),
       (result, segment) => {
+        if (result.invalid) {
+          const what = result.invalid.reason === 'zero' ? 'is all zeros (zero norm); cannot normalise it' : 'has a NaN or infinite value';
+          throw new UserError(`${input.describeRow(result.invalid.row)}: feature ${what}`);
+        }
         segment.top = result.top;
         if (pass.tail) tail.pushAll(result.tail);
         done += segment.shard.end - segment.shard.start;

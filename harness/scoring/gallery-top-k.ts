@@ -21,7 +21,7 @@ function localProbes(task: GalleryTopKTask): Float32Array {
 }
 
 export async function galleryTopK(task: GalleryTopKTask, gemmThreads: number): Promise<GalleryTopKResult> {
-  const { dim, probeCount, ranks, columns, gallery, galleryScale } = task;
+  const { dim, probeCount, ranks, columns, gallery, zeroedRows } = task;
   const probes = localProbes(task);
   const top = emptyRowTopK(probeCount, ranks);
   const tail = new LargestK(task.tailK, task.tailFloor);
@@ -31,10 +31,8 @@ export async function galleryTopK(task: GalleryTopKTask, gemmThreads: number): P
     const cols = Math.min(COLUMN_TILE, task.end - c0);
     for (let c = 0; c < cols; c++) {
       const row = columns[c0 + c];
-      const scale = galleryScale[row];
-      const from = row * dim;
-      const to = c * dim;
-      for (let d = 0; d < dim; d++) tile[to + d] = gallery[from + d] * scale;
+      const invalid = gatherNormalised(gallery, row, dim, zeroedRows[row] === 1, tile, c * dim);
+      if (invalid) return { top, tail: new Float32Array(0), invalid: { row, reason: invalid } };
     }
     for (let p0 = 0; p0 < probeCount; p0 += PROBE_TILE) {
       const rows = Math.min(PROBE_TILE, probeCount - p0);
@@ -43,6 +41,25 @@ export async function galleryTopK(task: GalleryTopKTask, gemmThreads: number): P
     }
   }
   return { top, tail: tail.descending() };
+}
+
+/**
+ * Copies gallery row `row`, L2-normalised, into `out` at `offset` (zeros for a zeroed row). Normalising
+ * here, in parallel, instead of in a pass over the whole file on the main thread, saves seconds at 1M rows.
+ */
+function gatherNormalised(gallery: Float32Array, row: number, dim: number, zeroed: boolean, out: Float32Array, offset: number): 'non-finite' | 'zero' | undefined {
+  const from = row * dim;
+  if (zeroed) {
+    out.fill(0, offset, offset + dim);
+    return undefined;
+  }
+  let sum = 0;
+  for (let d = 0; d < dim; d++) sum += gallery[from + d] * gallery[from + d];
+  if (!Number.isFinite(sum)) return 'non-finite';
+  if (sum === 0) return 'zero';
+  const scale = 1 / Math.sqrt(sum);
+  for (let d = 0; d < dim; d++) out[offset + d] = gallery[from + d] * scale;
+  return undefined;
 }
 
 /** The hot loop: almost every score fails both compares, so it costs two comparisons. */

@@ -11,15 +11,32 @@ export function pairScores(task: PairScoresTask): void {
   for (let k = task.start; k < task.end; k++) {
     const a = first[k] * dim;
     const b = second[k] * dim;
-    let sum = 0;
-    if (squaredDistance) {
-      for (let d = 0; d < dim; d++) {
-        const diff = features[a + d] - features[b + d];
-        sum += diff * diff;
-      }
-    } else {
-      for (let d = 0; d < dim; d++) sum += features[a + d] * features[b + d];
-    }
-    out[k] = sum;
+    out[k] = squaredDistance ? squaredDistanceAt(features, a, b, dim) : dotAt(features, a, b, dim);
   }
+}
+
+/** Four independent sums: the loop is latency-bound on one accumulator, and JS has no SIMD to do it for us. */
+function dotAt(f: Float64Array, a: number, b: number, dim: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let d = 0;
+  for (; d + 3 < dim; d += 4) {
+    s0 += f[a + d] * f[b + d];
+    s1 += f[a + d + 1] * f[b + d + 1];
+    s2 += f[a + d + 2] * f[b + d + 2];
+    s3 += f[a + d + 3] * f[b + d + 3];
+  }
+  for (; d < dim; d++) s0 += f[a + d] * f[b + d];
+  return s0 + s1 + (s2 + s3);
+}
+
+function squaredDistanceAt(f: Float64Array, a: number, b: number, dim: number): number {
+  let sum = 0;
+  for (let d = 0; d < dim; d++) {
+    const diff = f[a + d] - f[b + d];
+    sum += diff * diff;
+  }
+  return sum;
 }

@@ -12,10 +12,10 @@ export interface GalleryTopKTask {
   probes: Float32Array;
   probeCount: number;
   dim: number;
-  /** [rows × dim], as read from disk. */
+  /** [rows × dim], as read from disk; workers L2-normalise the rows they score. */
   gallery: Float32Array;
-  /** Per gallery row, the factor that normalises it (1/‖row‖; 0 replaces the row by zeros). */
-  galleryScale: Float32Array;
+  /** Per gallery row, 1 to score it as a zero vector (a noise-listed distractor). */
+  zeroedRows: Uint8Array;
   /** Gallery rows in scoring order; the task covers columns[start..end). */
   columns: Int32Array;
   start: number;
@@ -32,6 +32,8 @@ export interface GalleryTopKResult {
   top: Float32Array;
   /** The task's largest scores (≤ tailK, above tailFloor), descending. */
   tail: Float32Array;
+  /** A scored gallery row that cannot be normalised (NaN, infinite or all zeros), if any. */
+  invalid?: { row: number; reason: 'non-finite' | 'zero' };
 }
 
 /** Rows [start, end) of A · Bᵀ, A and B L2-normalised. */
