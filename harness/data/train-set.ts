@@ -1,0 +1,25 @@
+/**
+ * A labelled training set as the training loop sees it: images already decoded, resized to the backbone's
+ * input and normalised. Readers (image folder, RecordIO, IDX, synthetic) implement this; the loop never
+ * knows the file format.
+ */
+export interface TrainSet {
+  readonly name: string;
+  readonly numClasses: number;
+  /** Number of images. */
+  readonly size: number;
+  /** [height, width, channels] of one image as returned by `read`. */
+  readonly shape: readonly [number, number, number];
+  /** Class label (0..numClasses-1) of image `index`. */
+  labelOf(index: number): number;
+  /**
+   * Pixels of these images, NHWC float32 in row order of `indices`, normalised as insightface does:
+   * (v − 127.5) / 128 for 8-bit values v.
+   */
+  read(indices: readonly number[]): Promise<Float32Array>;
+}
+
+/** insightface's input normalisation, shared by every reader. */
+export function normalisePixel(v: number): number {
+  return (v - 127.5) / 128;
+}
