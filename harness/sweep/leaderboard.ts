@@ -1,0 +1,56 @@
+/**
+ * The leaderboard of a sweep (runs/<sweep>/leaderboard.json, and as CSV beside it): one row per loss variant,
+ * mean ± std over seeds of every metric. The sweep runner writes it; `flb report` reads it together with the run
+ * directories it names. This file is the contract between the two.
+ */
+export interface MetricSummary {
+  /** Mean over the seeds that finished. */
+  mean: number;
+  /** Population standard deviation over those seeds (0 with one seed). */
+  std: number;
+  /** Seeds that contributed. */
+  n: number;
+}
+
+export interface MetricDefinition {
+  /** Stable id, `<protocol>.<path>`, e.g. 'lfw.accuracy', 'megaface.identification.1000000', 'ijbc.tarAtFar.1e-4'. */
+  key: string;
+  /** Column title as a paper prints it, e.g. 'LFW', 'MF rank-1 @1M', 'IJB-C TAR@1e-4'. */
+  title: string;
+  /** Which direction is better, for marking the best value of a column. */
+  better: 'higher' | 'lower';
+  /** How values are shown: 'percent' multiplies by 100. */
+  unit: 'percent' | 'number';
+}
+
+export interface RunFailure {
+  run: string;
+  state: 'diverged' | 'failed';
+  /** Training step at which it ended. */
+  step: number;
+  reason: string;
+}
+
+export interface LeaderboardRow {
+  /** Unique label of the loss variant, e.g. 'ArcFace (m=0.3)'. Comes from configs and plugins: escape it wherever it lands. */
+  variant: string;
+  loss: string;
+  /** The plugin's display title, e.g. 'ArcFace'. */
+  title: string;
+  /** The parameters that distinguish this variant (empty for the defaults). */
+  params: Record<string, number | boolean | null>;
+  seeds: { planned: number; done: number; diverged: number; failed: number };
+  /** Run directory names (relative to the sweep folder), one per seed, in seed order. */
+  runs: string[];
+  metrics: Record<string, MetricSummary>;
+  failures: RunFailure[];
+}
+
+export interface Leaderboard {
+  sweep: string;
+  /** The study config as given (sweeps/NAME.json). */
+  config: unknown;
+  createdAt: string;
+  metrics: MetricDefinition[];
+  rows: LeaderboardRow[];
+}
