@@ -137,7 +137,7 @@ export function ijbcBenchFiles(dir: string, dim = 512): IjbcBenchFiles {
   const subjectOf = (t: number) => t % subjects;
   const templateOf = (i: number) => Math.floor((i * templates) / images);
   const mediaOf = (i: number) => templateOf(i) * 4 + (i % 4 === 3 ? 1 : i % 7 === 0 ? 2 : 0);
-  const gen = identityFeatures(subjects, dim, 2.2, 5);
+  const gen = identityFeatures(subjects, dim, 7, 5);
   writeNpyRows(files.features, images, dim, (row, out) => {
     const c = gen.centre(subjectOf(templateOf(row)));
     for (let d = 0; d < dim; d++) out[d] = c[d] + gen.noise();
