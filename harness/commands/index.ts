@@ -3,9 +3,10 @@ import { register as plugins } from './plugins.js';
 import { register as evalProtocols } from './eval.js';
 import { register as train } from './train.js';
 import { register as demo } from './demo.js';
+import { register as embed } from './embed.js';
 import { register as datasets } from './datasets.js';
 
 /** Each command module adds its sub-command(s) to the program. Add a new command by adding its module here. */
 export type CommandModule = (program: Command) => void;
 
-export const commandModules: CommandModule[] = [train, demo, plugins, evalProtocols, datasets];
+export const commandModules: CommandModule[] = [train, demo, embed, plugins, evalProtocols, datasets];
