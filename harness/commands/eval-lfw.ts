@@ -10,7 +10,7 @@ import { featureMatrix, type FeatureMatrix } from '../../protocols/feature-matri
 import { readIssameList } from '../../protocols/issame-list.js';
 import { emitResult, formatTable, percent, withScoringPool, type EvalOutputFlags } from './eval-output.js';
 
-interface LfwFlags extends EvalOutputFlags {
+export interface LfwFlags extends EvalOutputFlags {
   features: string;
   keys?: string;
   pairs?: string;
@@ -21,7 +21,7 @@ interface LfwFlags extends EvalOutputFlags {
 }
 
 /** Features and pairs in file order, from a keyed feature set + pairs.txt, or from insightface .bin order. */
-function loadPairs(flags: LfwFlags): { features: FeatureMatrix; pairs: VerificationPair[] } {
+export function loadPairs(flags: LfwFlags): { features: FeatureMatrix; pairs: VerificationPair[] } {
   if (flags.binOrder) {
     if (!flags.issame === !flags.bin) throw new UserError('--bin-order needs exactly one of --issame FILE (one 0/1 per pair) or --bin FILE.bin');
     const labelsFile = (flags.issame ?? flags.bin)!;

@@ -11,7 +11,7 @@ import type { DistractorList } from '../../protocols/megaface-gallery.js';
 import { noisyIndices, readNoiseList } from '../../protocols/megaface-noise.js';
 import { emitResult, formatTable, percent, withScoringPool, type EvalOutputFlags } from './eval-output.js';
 
-interface MegafaceFlags extends EvalOutputFlags {
+export interface MegafaceFlags extends EvalOutputFlags {
   probe: string;
   probeKeys?: string;
   probeList: string;
@@ -39,7 +39,7 @@ function rowsOf(rowOf: Map<string, number>, keys: readonly string[], listPath: s
   });
 }
 
-async function runMegaface(flags: MegafaceFlags): Promise<MegafaceResult> {
+export async function runMegaface(flags: MegafaceFlags): Promise<MegafaceResult> {
   const mode = progressModeFrom(flags);
   const available = findMegafaceLists(flags.distractorLists).filter((l) => l.set === 1);
   const wanted = flags.sizes ?? available.map((l) => l.size);

@@ -1,0 +1,162 @@
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeFeatureSet } from '../harness/formats/feature-set.js';
+import { writeNpy } from '../harness/formats/npy.js';
+import { UserError } from '../harness/errors.js';
+import { loadPairs } from '../harness/commands/eval-lfw.js';
+import { runMegaface, type MegafaceFlags } from '../harness/commands/eval-megaface.js';
+
+/** `flb eval …` end to end in a child process: exit code, stdout, stderr. */
+const cli = fileURLToPath(new URL('../harness/cli.ts', import.meta.url));
+function flb(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, 'eval', ...args, '--threads', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'flb-eval-cli-'));
+
+/** Two people with 2-d features pointing their own way; the 20 pairs alternate same/different. */
+function lfwFixture(): { features: string; pairs: string } {
+  const keys = ['Ann/Ann_0001.jpg', 'Ann/Ann_0002.jpg', 'Bob/Bob_0001.jpg', 'Bob/Bob_0002.jpg'];
+  const features = join(dir, 'lfw.npy');
+  writeFeatureSet(features, { rows: 4, dim: 2, data: Float32Array.from([1, 0.1, 1, -0.1, 0.1, 1, -0.1, 1]), keys });
+  const lines = ['10\t1'];
+  for (let f = 0; f < 10; f++) lines.push(f % 2 ? 'Ann 1 2' : 'Bob 1 2', 'Ann 1 Bob 2');
+  const pairs = join(dir, 'pairs.txt');
+  writeFileSync(pairs, lines.join('\n') + '\n');
+  return { features, pairs };
+}
+
+test('lfw --json prints one JSON object, --out writes the same, the pairs separate perfectly', async (t) => {
+  const { features, pairs } = lfwFixture();
+  const out = join(dir, 'eval', 'lfw.json');
+  const r = await flb(['lfw', '--features', features, '--pairs', pairs, '--json', '--out', out]);
+  t.is(r.code, 0, r.stderr);
+  const result = JSON.parse(r.stdout);
+  t.is(r.stdout.trim().split('\n').length, 1);
+  t.deepEqual(JSON.parse(readFileSync(out, 'utf8')), result);
+  t.is(result.protocol, 'lfw');
+  t.is(result.pairs, 20);
+  t.is(result.accuracy, 1);
+  t.is(result.std, 0);
+  t.is(result.thresholds.length, 10);
+});
+
+test('lfw: a pair naming an image without a feature fails with file, line and key; nothing written', async (t) => {
+  const { features } = lfwFixture();
+  const pairs = join(dir, 'pairs-missing.txt');
+  const lines = ['10\t1'];
+  for (let f = 0; f < 10; f++) lines.push(f === 4 ? 'Ann 1 3' : 'Ann 1 2', 'Ann 1 Bob 2');
+  writeFileSync(pairs, lines.join('\n') + '\n');
+  const out = join(dir, 'missing.json');
+  const r = await flb(['lfw', '--features', features, '--pairs', pairs, '--out', out]);
+  t.is(r.code, 2);
+  t.regex(r.stderr, /pairs-missing\.txt:10: image 'Ann\/Ann_0003\.jpg' has no feature: it is not in .*lfw\.keys\.txt/);
+  t.false(existsSync(out));
+});
+
+test('lfw --bin-order with --issame: rows 2i, 2i+1 are pair i; a row-count mismatch is refused', (t) => {
+  const features = join(dir, 'bin-order.npy');
+  const rows: number[] = [];
+  for (let i = 0; i < 10; i++) rows.push(1, 0, ...(i % 2 ? [0.9, 0.1] : [-1, 0.2]));
+  writeNpy(features, Float32Array.from(rows), [20, 2]);
+  const issame = join(dir, 'issame.txt');
+  writeFileSync(issame, Array.from({ length: 10 }, (_, i) => (i % 2 ? '1' : '0')).join('\n') + '\n');
+  const loaded = loadPairs({ features, binOrder: true, issame });
+  t.deepEqual(loaded.pairs.slice(0, 2), [{ first: 0, second: 1, same: false }, { first: 2, second: 3, same: true }]);
+  t.is(loaded.features.rows, 20);
+  writeFileSync(issame, '1\n0\n');
+  t.throws(() => loadPairs({ features, binOrder: true, issame }), { instanceOf: UserError, message: /has 20 rows but .*issame\.txt lists 2 pairs/ });
+});
+
+function megafaceFixture(name: string, distractorDim = 2): string {
+  const root = join(dir, name);
+  mkdirSync(root, { recursive: true });
+  const probeKeys = ['A/A_1.png', 'A/A_2.png', 'B/B_1.png', 'B/B_2.png'];
+  writeFeatureSet(join(root, 'probe.npy'), { rows: 4, dim: 2, data: Float32Array.from([1, 0, 0.9, 0.2, 0, 1, 0.2, 0.9]), keys: probeKeys });
+  writeFileSync(join(root, 'facescrub_features_list.json'), JSON.stringify({ path: probeKeys, id: ['A', 'A', 'B', 'B'] }));
+  const dKeys = ['1/x@N00/1_0.jpg', '1/x@N00/2_0.jpg', '1/x@N00/3_0.jpg'];
+  writeFeatureSet(join(root, 'distractors.npy'), { rows: 3, dim: distractorDim, data: Float32Array.from({ length: 3 * distractorDim }, (_, i) => (i % 3) - 1.5), keys: dKeys });
+  writeFileSync(join(root, 'megaface_features_list.json_1_1'), JSON.stringify({ path: dKeys.slice(0, 1) }));
+  writeFileSync(join(root, 'megaface_features_list.json_3_1'), JSON.stringify({ path: dKeys }));
+  return root;
+}
+
+function megafaceArgs(root: string): string[] {
+  return ['megaface', '--probe', join(root, 'probe.npy'), '--probe-list', join(root, 'facescrub_features_list.json'), '--distractors', join(root, 'distractors.npy'), '--distractor-lists', root];
+}
+
+/** The same flags, for calling the command's loader in-process (errors are thrown before any scoring). */
+function megafaceFlags(root: string): MegafaceFlags {
+  return {
+    probe: join(root, 'probe.npy'),
+    probeList: join(root, 'facescrub_features_list.json'),
+    distractors: join(root, 'distractors.npy'),
+    distractorLists: root,
+    ranks: 10,
+    threads: 1,
+    quiet: true,
+  };
+}
+
+test('megaface --json: sizes from the lists present, counts, CMC', async (t) => {
+  const root = megafaceFixture('mf-ok');
+  const r = await flb([...megafaceArgs(root), '--ranks', '2', '--json']);
+  t.is(r.code, 0, r.stderr);
+  const result = JSON.parse(r.stdout);
+  t.deepEqual(result.counts, { probes: 4, identities: 2, trials: 4, distractors: { '1': 1, '3': 3 } });
+  t.deepEqual(Object.keys(result.cmc), ['1', '3']);
+  t.is(result.cmc['3'].length, 2);
+  t.deepEqual(Object.keys(result.verification), ['tarAtFar1e-6', 'tarAtFar1e-5', 'tarAtFar1e-4']);
+});
+
+test('megaface: malformed list JSON, a dimension mismatch, a key missing from the features', async (t) => {
+  const broken = megafaceFixture('mf-json');
+  writeFileSync(join(broken, 'megaface_features_list.json_3_1'), '{"path": ["1/x@N00/1_0.jpg",\n]');
+  await t.throwsAsync(runMegaface(megafaceFlags(broken)), { instanceOf: UserError, message: /megaface_features_list\.json_3_1: malformed JSON/ });
+
+  const wide = megafaceFixture('mf-dim', 3);
+  await t.throwsAsync(runMegaface(megafaceFlags(wide)), {
+    instanceOf: UserError,
+    message: /dimension mismatch: .*probe\.npy has 2-d features but .*distractors\.npy has 3-d/,
+  });
+
+  const missing = megafaceFixture('mf-key');
+  writeFileSync(join(missing, 'megaface_features_list.json_1_1'), JSON.stringify({ path: ['9/y@N00/9_0.jpg'] }));
+  await t.throwsAsync(runMegaface(megafaceFlags(missing)), {
+    instanceOf: UserError,
+    message: /megaface_features_list\.json_1_1: "path"\[0\] '9\/y@N00\/9_0\.jpg' has no feature/,
+  });
+});
+
+function ijbcFixture(name: string, pairLines: string[]): string {
+  const root = join(dir, name);
+  mkdirSync(join(root, 'meta'), { recursive: true });
+  writeFeatureSet(join(root, 'ijbc.npy'), { rows: 4, dim: 2, data: Float32Array.from([1, 0, 0.9, 0.1, 0, 1, 0.1, 0.9]), keys: ['1.jpg', '2.jpg', '3.jpg', '4.jpg'] });
+  writeFileSync(join(root, 'meta', 'ijbc_face_tid_mid.txt'), '1.jpg 1 10\n2.jpg 2 20\n3.jpg 3 30\n4.jpg 4 40\n');
+  writeFileSync(join(root, 'meta', 'ijbc_template_pair_label.txt'), pairLines.join('\n') + '\n');
+  return root;
+}
+
+test('ijbc: the release folder (with meta/) is accepted; a pair naming an unknown template is refused', async (t) => {
+  const ok = ijbcFixture('ijbc-ok', ['1 2 1', '3 4 1', '1 3 0', '2 4 0']);
+  const r = await flb(['ijbc', '--features', join(ok, 'ijbc.npy'), '--meta', ok, '--json']);
+  t.is(r.code, 0, r.stderr);
+  const result = JSON.parse(r.stdout);
+  t.deepEqual(result.counts, { images: 4, templates: 4, pairs: 4, genuine: 2, impostor: 2 });
+  t.is(result.auc, 1);
+  const bad = ijbcFixture('ijbc-bad', ['1 2 1', '3 7 0']);
+  const e = await flb(['ijbc', '--features', join(bad, 'ijbc.npy'), '--meta', join(bad, 'meta')]);
+  t.is(e.code, 2);
+  t.regex(e.stderr, /ijbc_template_pair_label\.txt: pair 2 \(3 7\): template 7 has no images/);
+});
