@@ -15,13 +15,10 @@ export interface Canvas {
   readonly b: Float32Array;
 }
 
-export function createCanvas(size: number, fill: Rgb): Canvas {
+/** A black canvas. */
+export function createCanvas(size: number): Canvas {
   const n = size * size;
-  const canvas = { size, r: new Float32Array(n), g: new Float32Array(n), b: new Float32Array(n) };
-  canvas.r.fill(fill[0]);
-  canvas.g.fill(fill[1]);
-  canvas.b.fill(fill[2]);
-  return canvas;
+  return { size, r: new Float32Array(n), g: new Float32Array(n), b: new Float32Array(n) };
 }
 
 /** Fraction of a pixel covered by a shape whose signed distance (negative inside) is `d`. */
