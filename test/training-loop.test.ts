@@ -72,6 +72,10 @@ test.serial('a run trains with falling loss and writes config, metrics with diag
   const scales = metrics.map((m) => m.scale as number);
   t.true(new Set(scales.map((s) => s.toFixed(4))).size > 1, 'the scale changes over training');
   t.true(existsSync(join(dir, 'checkpoint', 'model.json')) && existsSync(join(dir, 'checkpoint', 'head.bin')));
+  const angles = JSON.parse(readFileSync(join(dir, 'angles.json'), 'utf8')) as { images: number; thetaTargetDeg: number[] };
+  t.is(angles.images, 96);
+  t.is(angles.thetaTargetDeg.length, 96);
+  t.true(angles.thetaTargetDeg.every((a) => a >= 0 && a <= 180));
 });
 
 test.serial('resume after an interruption or a crash ends with the same weights as an uninterrupted run', async (t) => {

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeJsonAtomic } from '../atomic-write.js';
 import seedrandom from 'seedrandom';
 import { createBackbone, type LoadedBackbonePlugin } from '../backbone-registry.js';
 import type { TrainSet } from '../data/train-set.js';
@@ -206,9 +208,33 @@ export async function train(req: TrainRequest): Promise<TrainOutcome> {
     bar.stop();
     process.removeListener('SIGINT', onSigint);
   }
+  if (outcome.state === 'done') await writeFinalAngles(run, parts, trainSet, s.batchSize, s.steps);
   run.writeStatus({ state: outcome.state, step: outcome.step, reason: outcome.reason });
   dispose(parts);
   return { ...outcome, engine };
+}
+
+/** How many training images the end-of-training angle distribution is measured on. */
+const ANGLE_SAMPLE = 2048;
+
+/**
+ * The target angles θ_y of (up to ANGLE_SAMPLE) training images under the final weights, in evaluation mode:
+ * the paper's "distribution of θ_y at the end of training" figure. Written to <run>/angles.json.
+ */
+async function writeFinalAngles(run: RunHandle, parts: Parts, trainSet: TrainSet, batchSize: number, step: number): Promise<void> {
+  const count = Math.min(trainSet.size, ANGLE_SAMPLE);
+  const [h, w, c] = trainSet.shape;
+  const angles: number[] = [];
+  for (let start = 0; start < count; start += batchSize) {
+    const indices = Array.from({ length: Math.min(batchSize, count - start) }, (_, i) => start + i);
+    const pixels = await trainSet.read(indices);
+    tf.tidy(() => {
+      const embeddings = parts.model.apply(tf.tensor4d(pixels, [indices.length, h, w, c]), { training: false }) as tf.Tensor2D;
+      parts.head.forward(embeddings, tf.tensor1d(indices.map((i) => trainSet.labelOf(i)), 'int32'), { step, training: false });
+    });
+    angles.push(...parts.head.targetAnglesDeg());
+  }
+  writeJsonAtomic(join(run.dir, 'angles.json'), { step, images: count, thetaTargetDeg: angles.map((a) => Math.round(a * 1000) / 1000) });
 }
 
 function dispose(parts: Parts): void {
