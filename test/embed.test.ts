@@ -1,0 +1,91 @@
+import test from 'ava';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findBackbonePlugin } from '../harness/backbone-registry.js';
+import { openTrainSet, resolveDataset } from '../harness/data/registry.js';
+import { embedRun } from '../harness/embedding/embed-run.js';
+import { readFeatureSet } from '../harness/formats/feature-set.js';
+import { readIjbcFaceTidMid } from '../harness/formats/ijbc-meta.js';
+import { lfwPairKeys, readLfwPairs } from '../harness/formats/lfw-pairs.js';
+import { readFacescrubList } from '../harness/formats/megaface-lists.js';
+import { findLossPlugin } from '../harness/loss-registry.js';
+import { runAt } from '../harness/run-store.js';
+import { DEFAULT_TRAIN_SETTINGS } from '../harness/training/settings.js';
+import { train } from '../harness/training/trainer.js';
+import { runCli } from './helpers/cli.js';
+
+const dataRoot = mkdtempSync(join(tmpdir(), 'flb-embed-data-'));
+const runDir = join(mkdtempSync(join(tmpdir(), 'flb-embed-run-')), 'run');
+
+test.before(async () => {
+  const trainSet = await openTrainSet('synth-tiny', { dataRoot, progress: 'quiet' });
+  await train({
+    run: runAt(runDir),
+    definition: {
+      loss: { name: 'cosface', params: {} },
+      backbone: { name: 'mlp', params: { hidden: 32 } },
+      dataset: 'synth-tiny',
+      train: { ...DEFAULT_TRAIN_SETTINGS, steps: 4, batchSize: 32, embeddingDim: 16 },
+    },
+    loss: await findLossPlugin('cosface'),
+    backbone: await findBackbonePlugin('mlp'),
+    trainSet,
+    backend: 'cpu',
+    progress: 'quiet',
+    resume: false,
+    log: () => {},
+  });
+});
+
+test.serial('LFW-style set: one feature per distinct image of pairs.txt, keyed by its LFW path', async (t) => {
+  const out = await embedRun(runAt(runDir), 'synth-tiny-lfw', { dataRoot, progress: 'quiet' });
+  const fs = readFeatureSet(out.sets.features!);
+  const expected = [...new Set(lfwPairKeys(readLfwPairs(resolveDataset('synth-tiny-lfw', { dataRoot }).paths.pairs!)))];
+  t.deepEqual(fs.keys, expected);
+  t.is(fs.dim, 16);
+  t.regex(fs.keys[0]!, /^[^/]+\/[^/]+_\d{4}\.(jpg|png)$/);
+
+  // Test-time flip sums the features of the image and of its mirror image: a different, still finite, set.
+  const flipped = readFeatureSet((await embedRun(runAt(runDir), 'synth-tiny-lfw', { dataRoot, progress: 'quiet', flip: true, force: true })).sets.features!);
+  t.deepEqual(flipped.keys, fs.keys);
+  t.notDeepEqual(Array.from(flipped.data.subarray(0, 16)), Array.from(fs.data.subarray(0, 16)));
+});
+
+test.serial('MegaFace-style set: probe features keyed by the facescrub list, distractors by the megaface lists', async (t) => {
+  const out = await embedRun(runAt(runDir), 'synth-tiny-megaface', { dataRoot, progress: 'quiet' });
+  const probe = readFeatureSet(out.sets.probe!);
+  const paths = resolveDataset('synth-tiny-megaface', { dataRoot }).paths;
+  t.deepEqual(probe.keys, readFacescrubList(paths.probeList!).paths);
+  const distractors = readFeatureSet(out.sets.distractors!);
+  t.true(distractors.rows >= 100);
+});
+
+test.serial('IJB-C-style set: one feature per image of ijbc_face_tid_mid.txt, after 5-point alignment', async (t) => {
+  const out = await embedRun(runAt(runDir), 'synth-tiny-ijbc', { dataRoot, progress: 'quiet' });
+  const fs = readFeatureSet(out.sets.features!);
+  const faces = readIjbcFaceTidMid(resolveDataset('synth-tiny-ijbc', { dataRoot }).paths.faceTidMid!);
+  t.deepEqual(fs.keys, [...new Set(faces.map((f) => f.image))]);
+});
+
+test.serial('the protocols consume what flb embed writes', async (t) => {
+  const embedded = await runCli(['embed', '--run', runDir, '--dataset', 'synth-tiny-lfw', '--data-root', dataRoot, '--json', '--force']);
+  t.is(embedded.code, 0, embedded.stderr);
+  const { sets } = JSON.parse(embedded.stdout) as { sets: { features: string } };
+  const pairs = resolveDataset('synth-tiny-lfw', { dataRoot }).paths.pairs!;
+  const evaluated = await runCli(['eval', 'lfw', '--features', sets.features, '--pairs', pairs, '--json', '--threads', '1']);
+  t.is(evaluated.code, 0, evaluated.stderr);
+  const result = JSON.parse(evaluated.stdout) as { protocol: string; pairs: number; accuracy: number };
+  t.is(result.protocol, 'lfw');
+  t.is(result.pairs, readFileSync(pairs, 'utf8').trim().split('\n').length - 1);
+  t.true(result.accuracy >= 0 && result.accuracy <= 1);
+});
+
+test('embedding a training set or an untrained run is refused with a clear message', async (t) => {
+  const notProtocol = await runCli(['embed', '--run', runDir, '--dataset', 'synth-tiny', '--data-root', dataRoot]);
+  t.is(notProtocol.code, 2);
+  t.regex(notProtocol.stderr, /synth-tiny" is a train set: only protocol datasets/);
+  const noRun = await runCli(['embed', '--run', join(tmpdir(), 'no-such-run'), '--dataset', 'synth-tiny-lfw', '--data-root', dataRoot]);
+  t.is(noRun.code, 2);
+  t.regex(noRun.stderr, /is not a run directory/);
+});
