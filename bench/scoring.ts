@@ -89,16 +89,26 @@ async function kernelCase(pool: ScoringPool, numpy: boolean): Promise<void> {
       tailK: 0,
     });
   await run(4096); // start the workers and their GEMM sessions
-  const t0 = performance.now();
-  await run(gallery);
-  const seconds = (performance.now() - t0) / 1000;
+  // This machine is shared: alternate ours and numpy's runs and keep the best of each, so both see
+  // comparable background load.
+  let seconds = Infinity;
+  let np: NumpyTiming | undefined;
+  for (let round = 0; round < 3; round++) {
+    const t0 = performance.now();
+    await run(gallery);
+    seconds = Math.min(seconds, (performance.now() - t0) / 1000);
+    if (numpy) {
+      const timing = numpyTime({ case: 'kernel', probes, gallery, dim, ranks });
+      if (!np || (typeof timing.gemmGflops === 'number' && timing.gemmGflops > Number(np.gemmGflops ?? 0))) np = timing;
+    }
+  }
   const gflops = (2 * probes * gallery * dim) / seconds / 1e9;
-  const np = numpy ? numpyTime({ case: 'kernel', probes, gallery, dim, ranks }) : undefined;
   emit({
     case: 'kernel',
     shape: { probes, gallery, dim, ranks },
     threads: pool.threads,
     seconds: Number(seconds.toFixed(3)),
+    rounds: 3,
     gflops: Number(gflops.toFixed(1)),
     numpy: np,
     fractionOfNumpyGemm: typeof np?.gemmGflops === 'number' ? Number((gflops / np.gemmGflops).toFixed(3)) : undefined,
