@@ -18,6 +18,8 @@ export interface BackbonePlugin<P extends ParamSpecs = ParamSpecs> {
   params: P;
   /** Input size the backbone is meant for, used when a dataset does not fix one. */
   defaultInput?: readonly [number, number, number];
+  /** Checks parameters beyond their ranges; returns an error message naming the parameter, or null. */
+  validate?(params: ParamValues<P>): string | null;
   create(ctx: BackboneContext<ParamValues<P>>): tf.LayersModel;
 }
 

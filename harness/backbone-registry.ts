@@ -36,5 +36,7 @@ export function createBackbone(
   ctx: Omit<BackboneContext<unknown>, 'params'>,
 ): { model: tf.LayersModel; params: ResolvedParams } {
   const params = resolveParams(`backbone '${plugin.name}'`, plugin.params, given);
+  const problem = plugin.validate?.(params as never);
+  if (problem) throw new UserError(`backbone '${plugin.name}': ${problem}`);
   return { model: plugin.create({ ...ctx, params: params as never }), params };
 }

@@ -24,9 +24,10 @@ export default defineBackbone({
     dropout: { default: 0, min: 0, max: 0.9, doc: 'dropout rate before the embedding FC' },
   },
   defaultInput: [112, 112, 3],
+  validate: ({ depth }) =>
+    BLOCKS_PER_STAGE[depth] ? null : `parameter 'depth' must be one of ${Object.keys(BLOCKS_PER_STAGE).join(', ')}, got ${depth}`,
   create({ inputShape, embeddingDim, params, seed }) {
-    const blocks = BLOCKS_PER_STAGE[params.depth];
-    if (!blocks) throw new Error(`iresnet: depth must be one of ${Object.keys(BLOCKS_PER_STAGE).join(', ')}, got ${params.depth}`);
+    const blocks = BLOCKS_PER_STAGE[params.depth]!;
     const L = new SeededLayers(seed);
     const widths = STAGE_WIDTHS.map((w) => Math.max(1, Math.round(w * params.widthScale)));
     const input = tf.input({ shape: [...inputShape] });
