@@ -1,0 +1,61 @@
+import { findBackbonePlugin } from '../backbone-registry.js';
+import { openTrainSet } from '../data/registry.js';
+import type { TrainSet } from '../data/train-set.js';
+import { embedRun } from '../embedding/embed-run.js';
+import type { BackendChoice } from '../engine.js';
+import { findLossPlugin } from '../loss-registry.js';
+import type { ProgressMode } from '../progress.js';
+import type { RunConfig } from '../training/definition.js';
+import { train } from '../training/trainer.js';
+import type { SweepStages, TrainStageRequest } from './run-stages.js';
+
+/**
+ * The stages as the project runs them: training through the one training loop (trainer.ts), then for each
+ * protocol dataset the run's embeddings and its evaluation.
+ */
+export interface DefaultStageOptions {
+  dataRoot?: string;
+  /** Extra loss plugin files named by the config. */
+  plugins: string[];
+  backend: BackendChoice;
+  progress: ProgressMode;
+  embedding: { flip: boolean; batchSize: number };
+  /** Scoring workers (default: the cores). */
+  threads?: number;
+  log: (line: string) => void;
+}
+
+export function defaultStages(opts: DefaultStageOptions): SweepStages {
+  // Every run trains on the same set: open (and if need be generate) it once.
+  const trainSets = new Map<string, Promise<TrainSet>>();
+  const trainSet = (name: string) => {
+    if (!trainSets.has(name)) trainSets.set(name, openTrainSet(name, { dataRoot: opts.dataRoot, progress: opts.progress }));
+    return trainSets.get(name)!;
+  };
+  return {
+    async train({ run, definition, resume }: TrainStageRequest) {
+      const [loss, backbone, set] = await Promise.all([
+        findLossPlugin(definition.loss.name, opts.plugins),
+        findBackbonePlugin(definition.backbone.name),
+        trainSet(definition.dataset),
+      ]);
+      // A resumed run continues on the backend it started on, so it ends where an uninterrupted run would.
+      const backend = resume ? (run.readConfig<RunConfig>().engine.backend as BackendChoice) : opts.backend;
+      const outcome = await train({ run, definition, loss, backbone, trainSet: set, backend, progress: opts.progress, resume, log: opts.log });
+      return { state: outcome.state, step: outcome.step, reason: outcome.reason };
+    },
+    async evaluate(run, dataset) {
+      const common = { dataRoot: opts.dataRoot, progress: opts.progress, flip: opts.embedding.flip };
+      await embedRun(run, dataset, { ...common, batchSize: opts.embedding.batchSize });
+      const { evaluateRun } = (await import(EVALUATE_RUN_MODULE)) as EvaluateRunModule;
+      await evaluateRun(run, dataset, { ...common, threads: opts.threads });
+    },
+    async close() {},
+  };
+}
+
+// Imported lazily so that the CLI starts even where the evaluation module is not present yet.
+const EVALUATE_RUN_MODULE = '../evaluation/evaluate-run.js';
+interface EvaluateRunModule {
+  evaluateRun(run: Parameters<typeof embedRun>[0], dataset: string, opts: { dataRoot?: string; threads?: number; progress?: ProgressMode; flip?: boolean }): Promise<object>;
+}

@@ -1,0 +1,63 @@
+import type { RunStore } from '../run-store.js';
+import { isFinished, runWork, type RunWork } from './run-work.js';
+import type { PlannedDataset, PlannedRun, SweepPlan } from './sweep-plan.js';
+
+/**
+ * What `flb sweep --dry-run` prints: the runs with their ids and what each still needs, and every dataset
+ * with whether it is present, will be generated, or is missing and how to obtain it.
+ */
+export function describePlan(plan: SweepPlan, store: RunStore, sweepDir: string, select: (run: PlannedRun) => boolean): string {
+  const c = plan.config;
+  const t = c.train;
+  const out: string[] = [];
+  const selected = plan.runs.filter(select);
+  out.push(`sweep ${c.name} (${c.file})${c.description ? `: ${c.description}` : ''}`);
+  out.push(`  ${plan.variants.length} loss variants × ${c.seeds.length} seeds = ${plan.runs.length} runs${selected.length < plan.runs.length ? ` (${selected.length} selected by --only)` : ''} → ${sweepDir}`);
+  const backboneParams = Object.keys(plan.backboneParams).length ? ` ${JSON.stringify(plan.backboneParams)}` : '';
+  out.push(`  training on ${plan.trainSet.entry.name}: ${plan.backbone.plugin.name}${backboneParams}, ${t.embeddingDim}-d, ${t.steps} steps × batch ${t.batchSize}, lr ${t.lr} (${t.schedule}), seeds ${c.seeds.join(', ')}, backend ${c.backend}`);
+  out.push(`  evaluation: ${plan.evaluate.map((d) => `${d.entry.name} (${d.protocol})`).join(', ') || 'none'}`);
+  out.push('', 'datasets:');
+  for (const d of [plan.trainSet, ...plan.evaluate]) out.push(...datasetLines(d));
+  out.push('', 'runs:');
+  const rows = selected.map((run) => [run.variant.label, String(run.seed), run.id, workText(runWork(run, store.run(run.id), plan.evaluate))]);
+  out.push(...table(['loss variant', 'seed', 'run', 'to do'], rows).map((l) => `  ${l}`));
+  return out.join('\n') + '\n';
+}
+
+export function missingDatasets(plan: SweepPlan): PlannedDataset[] {
+  return [plan.trainSet, ...plan.evaluate].filter((d) => d.status === 'missing');
+}
+
+/** The error text for missing datasets: each one, what is absent, and how to obtain it. */
+export function missingDatasetsMessage(plan: SweepPlan): string {
+  const missing = missingDatasets(plan);
+  const lines = missing.flatMap((d) => datasetLines(d));
+  return `${plan.config.file}: ${missing.length} dataset${missing.length === 1 ? ' is' : 's are'} missing:\n${lines.join('\n')}\n  (set the data root with --data-root or FLB_DATA_ROOT)`;
+}
+
+function datasetLines(d: PlannedDataset): string[] {
+  const state = d.status === 'present' ? 'present' : d.status === 'will-be-generated' ? 'will be generated on first use' : 'MISSING';
+  const lines = [`  ${d.entry.name.padEnd(24)} ${d.entry.role.padEnd(16)} ${state}`];
+  if (d.status === 'missing') {
+    for (const m of d.missing) lines.push(`      ${m}`);
+    lines.push(`      to obtain it: ${d.entry.hint ?? 'see datasets.json for the expected layout'}`);
+  }
+  return lines;
+}
+
+function workText(work: RunWork): string {
+  if (work.training.kind === 'diverged') return `nothing (diverged at step ${work.training.status.step})`;
+  if (isFinished(work)) return 'nothing (done)';
+  const parts: string[] = [];
+  if (work.training.kind === 'fresh') parts.push('train');
+  if (work.training.kind === 'resume') parts.push(`resume training (${work.training.fromStatus.state} at step ${work.training.fromStatus.step})`);
+  if (work.training.kind === 'complete' && work.training.failedAfter) parts.push('retry after a failed evaluation');
+  if (work.evaluate.length) parts.push(`evaluate ${work.evaluate.map((d) => d.protocol).join(', ')}`);
+  return parts.join(', then ');
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}

@@ -1,0 +1,62 @@
+import type { DatasetRole } from '../data/registry.js';
+import type { MetricDefinition } from './leaderboard.js';
+
+/**
+ * What each evaluation protocol contributes to the leaderboard: which numbers of its eval/<protocol>.json
+ * become columns, under which key and title. Keys follow the JSON paths of issue 4's result files.
+ */
+export type Protocol = 'lfw' | 'megaface' | 'ijbc';
+
+/** The protocol a dataset role is evaluated with; verification .bin sets are scored like LFW pairs. */
+export function protocolOfRole(role: DatasetRole): Protocol | null {
+  if (role === 'lfw' || role === 'verification-bin') return 'lfw';
+  if (role === 'megaface' || role === 'ijbc') return role;
+  return null;
+}
+
+export interface MetricValue {
+  definition: MetricDefinition;
+  value: number;
+}
+
+const IJBC_FARS = ['1e-6', '1e-5', '1e-4', '1e-3', '1e-2', '1e-1'];
+const MEGAFACE_FARS = ['1e-6', '1e-5', '1e-4'];
+
+/** Every leaderboard metric in one protocol result, in column order; values that are absent or not finite are left out. */
+export function metricsOf(protocol: Protocol, result: Record<string, unknown>): MetricValue[] {
+  const out: MetricValue[] = [];
+  const add = (definition: MetricDefinition, value: unknown) => {
+    if (typeof value === 'number' && Number.isFinite(value)) out.push({ definition, value });
+  };
+  const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {});
+
+  if (protocol === 'lfw') {
+    add({ key: 'lfw.accuracy', title: 'LFW', better: 'higher', unit: 'percent' }, result.accuracy);
+    add({ key: 'lfw.auc', title: 'LFW AUC', better: 'higher', unit: 'percent' }, result.auc);
+    add({ key: 'lfw.eer', title: 'LFW EER', better: 'lower', unit: 'percent' }, result.eer);
+  } else if (protocol === 'megaface') {
+    const identification = record(result.identification);
+    const sizes = Object.keys(identification).sort((a, b) => Number(a) - Number(b));
+    for (const size of sizes) {
+      add({ key: `megaface.identification.${size}`, title: `MF rank-1 @${distractorCount(Number(size))}`, better: 'higher', unit: 'percent' }, identification[size]);
+    }
+    const verification = record(result.verification);
+    for (const far of MEGAFACE_FARS) {
+      add({ key: `megaface.verification.tarAtFar${far}`, title: `MF TAR@${far}`, better: 'higher', unit: 'percent' }, verification[`tarAtFar${far}`]);
+    }
+  } else {
+    const tarAtFar = record(result.tarAtFar);
+    for (const far of IJBC_FARS) {
+      add({ key: `ijbc.tarAtFar.${far}`, title: `IJB-C TAR@${far}`, better: 'higher', unit: 'percent' }, tarAtFar[far]);
+    }
+    add({ key: 'ijbc.auc', title: 'IJB-C AUC', better: 'higher', unit: 'percent' }, result.auc);
+  }
+  return out;
+}
+
+/** 1000000 → '1M', 10000 → '10k', as papers label distractor counts. */
+export function distractorCount(n: number): string {
+  if (n >= 1e6 && n % 1e6 === 0) return `${n / 1e6}M`;
+  if (n >= 1e3 && n % 1e3 === 0) return `${n / 1e3}k`;
+  return String(n);
+}

@@ -1,0 +1,38 @@
+import type { Leaderboard, LeaderboardRow, MetricDefinition } from './leaderboard.js';
+
+/**
+ * The table printed at the end of a sweep: one line per loss variant with its seeds and the headline metric
+ * of each protocol (LFW accuracy, MegaFace rank-1 at the largest gallery and TAR@1e-6, IJB-C TAR@1e-4).
+ */
+export function summaryTable(board: Leaderboard): string {
+  const columns = headlineMetrics(board.metrics);
+  const header = ['loss variant', 'seeds', ...columns.map((c) => (c.unit === 'percent' ? `${c.title} (%)` : c.title)), 'notes'];
+  const rows = board.rows.map((row) => [row.variant, seedsCell(row), ...columns.map((c) => metricCell(row, c)), notesCell(row)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
+}
+
+function headlineMetrics(metrics: MetricDefinition[]): MetricDefinition[] {
+  const sizes = metrics.map((m) => /^megaface\.identification\.(\d+)$/.exec(m.key)).filter((m) => m !== null).map((m) => Number(m![1]));
+  const largest = sizes.length ? `megaface.identification.${Math.max(...sizes)}` : null;
+  const wanted = ['lfw.accuracy', largest, 'megaface.verification.tarAtFar1e-6', 'ijbc.tarAtFar.1e-4'];
+  return wanted.flatMap((key) => metrics.filter((m) => m.key === key));
+}
+
+function seedsCell(row: LeaderboardRow): string {
+  return row.seeds.done === row.seeds.planned ? String(row.seeds.done) : `${row.seeds.done}/${row.seeds.planned}`;
+}
+
+function metricCell(row: LeaderboardRow, metric: MetricDefinition): string {
+  const s = row.metrics[metric.key];
+  if (!s) return '—';
+  const scale = metric.unit === 'percent' ? 100 : 1;
+  const digits = metric.unit === 'percent' ? 2 : 4;
+  const mean = (s.mean * scale).toFixed(digits);
+  return s.n > 1 ? `${mean} ± ${(s.std * scale).toFixed(digits)}` : mean;
+}
+
+function notesCell(row: LeaderboardRow): string {
+  return row.failures.map((f) => `${f.state} at step ${f.step}: ${f.reason}`).join('; ');
+}

@@ -1,0 +1,168 @@
+import { findBackbonePlugin, type LoadedBackbonePlugin } from '../backbone-registry.js';
+import { datasetStatus, getDataset, missingFiles, resolveDataset, type DatasetEntry, type DatasetStatus, type RegistryOptions } from '../data/registry.js';
+import { UserError } from '../errors.js';
+import { lossParams, loadLossPlugins, type LoadedLossPlugin } from '../loss-registry.js';
+import { resolveParams, type ResolvedParams } from '../plugin-params.js';
+import { definitionHash } from '../run-store.js';
+import type { RunDefinition } from '../training/definition.js';
+import { protocolOfRole, type Protocol } from './protocol-metrics.js';
+import type { LossEntry, ParamValue, SweepConfig } from './sweep-config.js';
+
+/**
+ * A sweep config checked against the registries and expanded into runs: every loss, parameter and dataset is
+ * resolved here, before anything runs, so a typo fails in a second and not after an hour of training.
+ */
+export interface SweepVariant {
+  /** Unique display label, e.g. 'ArcFace (m=0.3)'. */
+  label: string;
+  loss: LoadedLossPlugin;
+  /** The parameters the config gives this variant (the leaderboard shows them; defaults fill the rest). */
+  params: Record<string, ParamValue>;
+  /** All parameter values after defaults. */
+  resolved: ResolvedParams;
+}
+
+export interface PlannedRun {
+  /** Directory name in the sweep folder: `<loss>-<hash of the definition>`. */
+  id: string;
+  variant: SweepVariant;
+  seed: number;
+  definition: RunDefinition;
+}
+
+export interface PlannedDataset {
+  entry: DatasetEntry;
+  status: DatasetStatus;
+  /** What is absent, for a dataset that is missing. */
+  missing: string[];
+  /** Set for evaluation datasets. */
+  protocol?: Protocol;
+}
+
+export interface SweepPlan {
+  config: SweepConfig;
+  backbone: LoadedBackbonePlugin;
+  backboneParams: Record<string, ParamValue>;
+  trainSet: PlannedDataset;
+  evaluate: PlannedDataset[];
+  variants: SweepVariant[];
+  /** Variant by variant, seeds in config order within each. */
+  runs: PlannedRun[];
+}
+
+export async function planSweep(config: SweepConfig, registry: RegistryOptions = {}): Promise<SweepPlan> {
+  const where = (key: string) => `${config.file}: ${key}`;
+  const rethrow = (key: string) => (e: unknown): never => {
+    if (e instanceof UserError) throw new UserError(`${where(key)}: ${e.message}`, e.exitCode);
+    throw e;
+  };
+
+  const trainEntry = datasetAt(config.dataset, registry, rethrow('train.dataset'));
+  if (trainEntry.role !== 'train') {
+    throw new UserError(`${where('train.dataset')}: "${trainEntry.name}" is a ${trainEntry.role} set, not a training set`);
+  }
+  const evaluate = config.evaluate.map((name, i) => {
+    const entry = datasetAt(name, registry, rethrow(`evaluate[${i}]`));
+    const protocol = protocolOfRole(entry.role);
+    if (!protocol) throw new UserError(`${where(`evaluate[${i}]`)}: "${name}" is a ${entry.role} set; expected an lfw, megaface, ijbc or verification-bin set`);
+    return { ...datasetState(entry, registry), protocol };
+  });
+  for (const [i, d] of evaluate.entries()) {
+    const first = evaluate.findIndex((o) => o.protocol === d.protocol);
+    if (first !== i) {
+      // Each run keeps one eval/<protocol>.json, so two sets of one protocol would overwrite each other.
+      throw new UserError(`${where(`evaluate[${i}]`)}: "${d.entry.name}" and "${evaluate[first]!.entry.name}" are both ${d.protocol} sets; a sweep evaluates one dataset per protocol`);
+    }
+  }
+
+  const backboneName = config.backbone?.name ?? trainEntry.defaultBackbone ?? 'mlp';
+  const backboneParams = config.backbone?.params ?? {};
+  const backbone = await findBackbonePlugin(backboneName).catch(rethrow('train.backbone'));
+  try {
+    resolveParams(`backbone '${backboneName}'`, backbone.plugin.params, backboneParams);
+  } catch (e) {
+    rethrow('train.backbone.params')(e);
+  }
+
+  const images = trainEntry.expected?.images;
+  if (images !== undefined && config.train.batchSize > images) {
+    throw new UserError(`${where('train.batchSize')}: ${config.train.batchSize} is larger than ${trainEntry.name} (${images} images)`);
+  }
+
+  const plugins = await loadLossPlugins(config.plugins).catch(rethrow('plugins'));
+  const numClasses = trainEntry.expected?.identities;
+  const variants = config.losses.flatMap((entry, i) => expandVariants(entry, i, plugins, numClasses, rethrow));
+  for (const [i, v] of variants.entries()) {
+    if (variants.findIndex((o) => o.label === v.label) !== i) {
+      throw new UserError(`${where('losses')}: two variants are both labelled "${v.label}"; give one a different "label" or different parameters`);
+    }
+  }
+
+  const runs = variants.flatMap((variant) =>
+    config.seeds.map((seed): PlannedRun => {
+      const definition: RunDefinition = {
+        loss: { name: variant.loss.plugin.name, params: variant.params },
+        backbone: { name: backbone.plugin.name, params: backboneParams },
+        dataset: trainEntry.name,
+        train: { ...config.train, seed },
+      };
+      return { id: `${variant.loss.plugin.name}-${definitionHash(definition)}`, variant, seed, definition };
+    }),
+  );
+  return { config, backbone, backboneParams, trainSet: datasetState(trainEntry, registry), evaluate, variants, runs };
+}
+
+function datasetAt(name: string, registry: RegistryOptions, rethrow: (e: unknown) => never): DatasetEntry {
+  try {
+    return getDataset(name, registry);
+  } catch (e) {
+    return rethrow(e);
+  }
+}
+
+function datasetState(entry: DatasetEntry, registry: RegistryOptions): PlannedDataset {
+  const resolved = resolveDataset(entry.name, registry);
+  const status = datasetStatus(resolved);
+  return { entry, status, missing: status === 'missing' ? missingFiles(resolved) : [] };
+}
+
+/** One variant per combination of the list-valued parameters, in the order the config writes them. */
+function expandVariants(
+  entry: LossEntry,
+  index: number,
+  plugins: Map<string, LoadedLossPlugin>,
+  numClasses: number | undefined,
+  rethrow: (key: string) => (e: unknown) => never,
+): SweepVariant[] {
+  const key = `losses[${index}]`;
+  const loss = plugins.get(entry.loss);
+  if (!loss) {
+    return rethrow(`${key}.loss`)(new UserError(`unknown loss '${entry.loss}'; available: ${[...plugins.keys()].join(', ')} (or list a plugin file under "plugins")`));
+  }
+  let combinations: Array<Record<string, ParamValue>> = [{}];
+  for (const [name, value] of Object.entries(entry.params)) {
+    const values = Array.isArray(value) ? value : [value];
+    combinations = combinations.flatMap((c) => values.map((v) => ({ ...c, [name]: v })));
+  }
+  const axes = Object.keys(entry.params).filter((k) => Array.isArray(entry.params[k]));
+  return combinations.map((params) => {
+    let resolved: ResolvedParams;
+    try {
+      // The class count decides some checks (AdaCos needs C ≥ 3); unknown for a dataset that does not say it.
+      resolved = numClasses === undefined
+        ? resolveParams(`loss '${loss.plugin.name}'`, loss.plugin.params, params)
+        : lossParams(loss.plugin, params, numClasses);
+    } catch (e) {
+      return rethrow(`${key} (${entry.loss} ${JSON.stringify(params)})`)(e);
+    }
+    return { label: variantLabel(entry, loss.plugin.title, params, axes), loss, params, resolved };
+  });
+}
+
+/** The title (or the given label) plus the parameter values that set the variant apart. */
+function variantLabel(entry: LossEntry, title: string, params: Record<string, ParamValue>, axes: string[]): string {
+  const shown = entry.label === undefined ? Object.keys(params) : axes;
+  const base = entry.label ?? title;
+  if (shown.length === 0) return base;
+  return `${base} (${shown.map((k) => `${k}=${params[k]}`).join(', ')})`;
+}

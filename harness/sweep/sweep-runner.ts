@@ -1,0 +1,126 @@
+import { hasCheckpoint } from '../training/checkpoint.js';
+import { startProgress, type Progress, type ProgressMode } from '../progress.js';
+import type { RunHandle, RunState, RunStore } from '../run-store.js';
+import { isFinished, runWork, type RunWork } from './run-work.js';
+import type { SweepStages } from './run-stages.js';
+import type { PlannedRun, SweepPlan } from './sweep-plan.js';
+
+/**
+ * Runs every selected run of a plan through its remaining stages, one run after another. A stage that throws
+ * marks its run failed (reason and step in status.json) and the sweep goes on with the next run; Ctrl-C during
+ * training stops the sweep after the trainer's checkpoint, and the next invocation continues where it stopped.
+ */
+export interface SweepRunOptions {
+  store: RunStore;
+  stages: SweepStages;
+  /** --only: which planned runs to advance (default all). */
+  select?: (run: PlannedRun) => boolean;
+  progress: ProgressMode;
+  log: (line: string) => void;
+  /** Called after each run that did some work, e.g. to refresh the leaderboard. */
+  afterRun?: () => void;
+}
+
+export type RunResult = RunState | 'skipped';
+
+export interface SweepOutcome {
+  /** Stopped by Ctrl-C before the end. */
+  interrupted: boolean;
+  results: Array<{ run: PlannedRun; result: RunResult }>;
+}
+
+/**
+ * How much an evaluation weighs against one training step in the sweep's progress. Only the ETA within a
+ * run depends on it: every run has the same stages, so at run boundaries the ETA is measured, not guessed.
+ */
+const EVALUATION_IN_TRAINING_STEPS = 0.1;
+
+export async function runSweep(plan: SweepPlan, opts: SweepRunOptions): Promise<SweepOutcome> {
+  const evalUnits = Math.max(1, Math.round(plan.config.train.steps * EVALUATION_IN_TRAINING_STEPS));
+  const todo = plan.runs
+    .filter(opts.select ?? (() => true))
+    .map((run) => {
+      const handle = opts.store.run(run.id);
+      return { run, handle, work: runWork(run, handle, plan.evaluate) };
+    });
+  const total = todo.reduce((n, t) => n + workUnits(t.work, t.run, evalUnits), 0);
+  // Line mode: the stages draw their own bars, and one bar cannot be drawn inside another.
+  const bar = startProgress(`sweep ${plan.config.name}`, Math.max(total, 1), opts.progress === 'quiet' ? 'quiet' : 'lines', 0);
+  const counter = { done: 0, bar, evalUnits };
+  const results: SweepOutcome['results'] = [];
+  let interrupted = false;
+  try {
+    for (const [i, item] of todo.entries()) {
+      if (isFinished(item.work)) {
+        results.push({ run: item.run, result: 'skipped' });
+        continue;
+      }
+      opts.log(`[${i + 1}/${todo.length}] ${item.run.variant.label}, seed ${item.run.seed} → ${item.handle.dir}`);
+      const result = await advanceRun(item.run, item.handle, item.work, opts, counter);
+      results.push({ run: item.run, result });
+      opts.afterRun?.();
+      if (result === 'interrupted') {
+        interrupted = true;
+        break;
+      }
+    }
+  } finally {
+    bar.stop();
+  }
+  return { interrupted, results };
+}
+
+function workUnits(work: RunWork, run: PlannedRun, evalUnits: number): number {
+  if (isFinished(work)) return 0;
+  const steps = run.definition.train.steps;
+  const training = work.training.kind === 'fresh' ? steps : work.training.kind === 'resume' ? steps - work.training.fromStatus.step : 0;
+  return training + work.evaluate.length * evalUnits;
+}
+
+interface Counter {
+  done: number;
+  bar: Progress;
+  evalUnits: number;
+}
+
+async function advanceRun(run: PlannedRun, handle: RunHandle, work: RunWork, opts: SweepRunOptions, counter: Counter): Promise<RunState> {
+  const steps = run.definition.train.steps;
+  let stage = 'train';
+  const advance = (units: number, info: string) => {
+    counter.done += units;
+    counter.bar.update(counter.done, info);
+  };
+  try {
+    if (work.training.kind === 'fresh' || work.training.kind === 'resume') {
+      const resume = work.training.kind === 'resume' && hasCheckpoint(handle.checkpointDir);
+      const before = resume && work.training.kind === 'resume' ? work.training.fromStatus.step : 0;
+      const outcome = await opts.stages.train({ run: handle, definition: run.definition, resume });
+      advance(steps - before, `trained ${run.variant.label} (seed ${run.seed}): ${outcome.state}`);
+      if (outcome.state !== 'done') {
+        if (outcome.state !== 'interrupted') opts.log(`  ${outcome.state} at step ${outcome.step}: ${outcome.reason ?? ''}`);
+        return outcome.state;
+      }
+    } else if (work.training.kind === 'complete' && work.training.failedAfter) {
+      handle.writeStatus({ state: 'done', step: steps });
+    }
+    for (const dataset of work.evaluate) {
+      stage = `evaluate ${dataset.entry.name}`;
+      await opts.stages.evaluate(handle, dataset.entry.name);
+      if (handle.readResult(dataset.protocol!) === null) throw new Error(`no eval/${dataset.protocol}.json was written`);
+      advance(counter.evalUnits, `evaluated ${run.variant.label} (seed ${run.seed}) on ${dataset.entry.name}`);
+    }
+    return 'done';
+  } catch (e) {
+    const reason = `${stage}: ${firstLine(e)}`;
+    // A training failure leaves the trainer's step in status.json; an evaluation failure comes after the last step.
+    const step = stage === 'train' ? (handle.readStatus()?.step ?? 0) : steps;
+    handle.writeStatus({ state: 'failed', step, reason });
+    opts.log(`  failed at step ${step}: ${reason}`);
+    return 'failed';
+  }
+}
+
+function firstLine(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return message.split('\n')[0]!;
+}
