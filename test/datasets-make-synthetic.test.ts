@@ -90,7 +90,7 @@ test('the MegaFace split has the devkit lists: probes with ids, distractor lists
   t.deepEqual(found.map((l) => l.size), [10], '25 distractors give only the size-10 list');
   const ten = readMegafaceList(found[0]!.path);
   t.is(ten.length, 10);
-  const all = readdirSync(join(dir, 'megaface', 'megaface_images'), { recursive: true }).filter((f) => String(f).endsWith('.jpg'));
+  const all = readdirSync(join(dir, 'megaface', 'megaface_images'), { recursive: true }).filter((f) => String(f).endsWith('.png'));
   t.is(all.length, 25, 'every generated distractor is written even when no list reaches it');
   for (const p of ten) t.true(existsSync(join(dir, 'megaface', 'megaface_images', p)), p);
 });
@@ -128,7 +128,7 @@ test('splits are identity-disjoint', async (t) => {
   const probes = readdirSync(join(dir, 'megaface', 'facescrub_images')).map(number);
   const distractors = readdirSync(join(dir, 'megaface', 'megaface_images'), { recursive: true })
     .map(String)
-    .filter((f) => f.endsWith('.jpg'))
+    .filter((f) => f.endsWith('.png'))
     .map(number);
   const named = [train, lfw, probes, distractors];
   t.deepEqual(named.map((ids) => ids.length), [5, 9, 2, 25]);

@@ -37,8 +37,9 @@ export function planMegafaceSplit(spec: MegafaceSpec, firstIdentity: number): Sp
   const firstDistractor = firstIdentity + spec.probeIdentities;
   for (let k = 0; k < spec.distractors; k++) {
     const identity = firstDistractor + k;
-    // a few hundred files per folder, as MegaFace spreads its million images over many folders
-    const key = `${String(Math.floor(k / 500)).padStart(4, '0')}/${identityName('Distractor', identity)}_0.jpg`;
+    // a few hundred files per folder, as MegaFace spreads its million images over many folders; PNG, not
+    // MegaFace's JPEG: the lists name the files, and a JPEG costs the generator several times more (sharp)
+    const key = `${String(Math.floor(k / 500)).padStart(4, '0')}/${identityName('Distractor', identity)}_0.png`;
     jobs.push({ path: `megaface_images/${key}`, identity, imageIndex: 0 });
     distractorPaths.push(key);
   }

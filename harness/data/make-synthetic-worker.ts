@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import sharp from 'sharp';
+import { encodePng } from './make-synthetic-png.js';
 import { renderFaceSample, type FivePoints, type SynthFaceConfig } from './synthetic-faces.js';
 
 /** One image to render: where it goes (relative to the dataset folder) and which face it shows. */
@@ -24,9 +25,9 @@ export interface RenderedImage {
 }
 
 /**
- * Renders and encodes a batch of images (PNG or JPEG by extension). Runs in a piscina worker, so the pure-JS
- * rasterisation of one batch overlaps the others'; batches rather than single images keep the
- * message-passing overhead small.
+ * Renders and encodes a batch of images: lossless PNG, or JPEG as the real protocol sets ship (by
+ * extension). Runs in a piscina worker, so the pure-JS rasterisation of one batch overlaps the others';
+ * batches rather than single images keep the message-passing overhead small.
  */
 export default async function renderBatch(batch: RenderBatch): Promise<RenderedImage[]> {
   const { faces, root, jobs } = batch;
@@ -41,13 +42,15 @@ export default async function renderBatch(batch: RenderBatch): Promise<RenderedI
       mkdirSync(dir, { recursive: true });
       made.add(dir);
     }
-    let image = sharp(sample.pixels, { raw: { width: faces.size, height: faces.size, channels: faces.channels } });
-    // without this sharp writes one-channel input as sRGB, tripling the files of grey datasets
-    if (faces.channels === 1) image = image.toColourspace('b-w');
-    const ext = extname(file).toLowerCase();
-    // fixed encoder settings, so a recipe always gives the same bytes on one machine (checksums)
-    const encoded = ext === '.png' ? image.png({ compressionLevel: 3 }) : image.jpeg({ quality: 92, chromaSubsampling: '4:4:4' });
-    writes.push(encoded.toFile(file));
+    if (extname(file).toLowerCase() === '.png') {
+      writeFileSync(file, encodePng(sample.pixels, faces.size, faces.size, faces.channels));
+    } else {
+      let image = sharp(sample.pixels, { raw: { width: faces.size, height: faces.size, channels: faces.channels } });
+      // without this sharp writes one-channel input as sRGB, tripling the files of grey datasets
+      if (faces.channels === 1) image = image.toColourspace('b-w');
+      // fixed encoder settings, so a recipe always gives the same bytes on one machine
+      writes.push(image.jpeg({ quality: 92, chromaSubsampling: '4:4:4' }).toFile(file));
+    }
     results.push({ landmarks: sample.landmarks, faceness: sample.faceness });
   }
   await Promise.all(writes);

@@ -14,7 +14,7 @@ import type { SyntheticRecipe } from './make-synthetic-recipe.js';
 import { planTrainSplit } from './make-synthetic-train.js';
 
 /** Bump when the generator's output for a given recipe changes, so cached datasets are made again. */
-export const SYNTHETIC_GENERATOR_VERSION = 2;
+export const SYNTHETIC_GENERATOR_VERSION = 3;
 
 export const MANIFEST_FILE = 'manifest.json';
 
