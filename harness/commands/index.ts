@@ -6,8 +6,9 @@ import { register as demo } from './demo.js';
 import { register as embed } from './embed.js';
 import { register as datasets } from './datasets.js';
 import { register as sweep } from './sweep.js';
+import { register as report } from './report.js';
 
 /** Each command module adds its sub-command(s) to the program. Add a new command by adding its module here. */
 export type CommandModule = (program: Command) => void;
 
-export const commandModules: CommandModule[] = [train, demo, embed, plugins, evalProtocols, datasets, sweep];
+export const commandModules: CommandModule[] = [train, demo, embed, plugins, evalProtocols, datasets, sweep, report];

@@ -1,0 +1,21 @@
+import type { SweepData } from '../sweep-data.js';
+import type { FigureOutcome } from './figure.js';
+import { variantColors } from './figure-style.js';
+import { megafaceCmcFigure, megafaceIdentificationFigure } from './megaface-curves.js';
+import { targetAngleFigure } from './target-angle-distribution.js';
+import { trainingCurveFigures } from './training-curves.js';
+import { ijbcRocFigure, lfwRocFigure } from './verification-roc.js';
+
+/** Every figure of the report, in reading order, coloured by one variant → colour map from the leaderboard order. */
+export function reportFigures(data: SweepData): FigureOutcome[] {
+  const colors = variantColors(data.leaderboard.rows.map((r) => r.variant));
+  const runs = data.runs;
+  return [
+    lfwRocFigure(runs, colors),
+    megafaceIdentificationFigure(runs, colors),
+    megafaceCmcFigure(data, colors),
+    ijbcRocFigure(runs, colors),
+    ...trainingCurveFigures(runs, colors),
+    targetAngleFigure(runs, colors),
+  ];
+}

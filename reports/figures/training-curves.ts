@@ -1,0 +1,82 @@
+import type { RunRecord } from '../sweep-data.js';
+import { curveChart, type CurveAxis } from './curve-chart.js';
+import type { FigureOutcome } from './figure.js';
+import type { VariantColors } from './figure-style.js';
+
+/** A metrics.jsonl field plotted over training iterations, mean over seeds per loss. */
+interface TrainingCurve {
+  name: string;
+  title: string;
+  field: string;
+  y: Omit<CurveAxis, 'field'>;
+  caption: string;
+}
+
+const CURVES: TrainingCurve[] = [
+  {
+    name: 'training-loss',
+    title: 'Training loss',
+    field: 'loss',
+    y: { title: 'Cross-entropy loss (nats)', zero: false },
+    caption: 'Mean softmax cross-entropy of the logged window of steps, mean over seeds; metrics.jsonl "loss".',
+  },
+  {
+    name: 'training-accuracy',
+    title: 'Training accuracy',
+    field: 'acc',
+    y: { title: 'Training accuracy (%)', percent: true },
+    caption: 'Top-1 accuracy of the margin logits on the training batches of the logged window, mean over seeds; metrics.jsonl "acc".',
+  },
+  {
+    name: 'scale',
+    title: 'Scale s over training',
+    field: 'scale',
+    y: { title: 'Logit scale s', zero: false },
+    caption: 'The scale s multiplying the cosine logits: fixed for CosFace/ArcFace/fixed AdaCos, adapted per batch by dynamic AdaCos; metrics.jsonl "scale", mean over seeds.',
+  },
+  {
+    name: 'theta-median',
+    title: 'Median target angle θ_med',
+    field: 'thetaMedDeg',
+    y: { title: 'Median target angle θ_med (degrees)', zero: false },
+    caption: 'Median over the batch of the angle θ_y between each embedding and its class weight, before any margin, mean over seeds; metrics.jsonl "thetaMedDeg".',
+  },
+];
+
+export function trainingCurveFigures(runs: RunRecord[], colors: VariantColors): FigureOutcome[] {
+  return CURVES.map((curve) => {
+    const values = runs.flatMap((run) =>
+      run.metrics.flatMap((line) => {
+        const value = line[curve.field];
+        return typeof value === 'number' && Number.isFinite(value) ? [{ variant: run.variant, run: run.name, seed: run.seed, step: line.step, [curve.field]: value }] : [];
+      }),
+    );
+    if (values.length === 0) return { skipped: { name: curve.name, title: curve.title, reason: `no run logged "${curve.field}" in metrics.jsonl` } };
+    return {
+      figure: {
+        name: curve.name,
+        title: curve.title,
+        caption: curve.caption,
+        spec: curveChart({
+          title: curve.title,
+          values,
+          x: { field: 'step', title: 'Training iteration', zero: true },
+          y: { field: curve.field, ...curve.y, log: curve.field === 'scale' && spansDecades(values.map((v) => v[curve.field] as number)) },
+          colors,
+          lines: 'mean',
+          points: false,
+        }),
+      },
+    };
+  });
+}
+
+/**
+ * Plain softmax's "scale" is the feature norm, which can be orders of magnitude above the cosine losses' s; a log
+ * axis then keeps the small scales readable.
+ */
+function spansDecades(values: number[]): boolean {
+  const positive = values.filter((v) => v > 0);
+  if (positive.length !== values.length || positive.length === 0) return false;
+  return Math.max(...positive) / Math.min(...positive) > 20;
+}

@@ -1,0 +1,73 @@
+import type { LeaderboardRow, MetricSummary, RunFailure } from '../harness/sweep/leaderboard.js';
+import { formatSummary, type FormattedSummary } from './metric-format.js';
+import { paperColumns, summarise, type PaperColumn } from './paper-columns.js';
+import type { SweepData } from './sweep-data.js';
+
+/**
+ * The paper's results table, independent of any output format: losses as rows, metrics as columns, each cell
+ * mean ± std over seeds with the best of its column marked. Markdown, LaTeX, CSV and HTML render this one model.
+ */
+export interface TableCell {
+  summary: MetricSummary | null;
+  formatted: FormattedSummary | null;
+  best: boolean;
+}
+
+export interface TableRow {
+  variant: string;
+  loss: string;
+  params: LeaderboardRow['params'];
+  seeds: LeaderboardRow['seeds'];
+  /** e.g. "2", or "1/2 (1 diverged)" when some seeds did not finish. */
+  seedsText: string;
+  runs: string[];
+  failures: RunFailure[];
+  cells: TableCell[];
+}
+
+export interface ResultsTable {
+  columns: PaperColumn[];
+  rows: TableRow[];
+}
+
+export function buildResultsTable(data: SweepData): ResultsTable {
+  const columns = paperColumns(data);
+  const rows = data.leaderboard.rows.map((row): TableRow => {
+    const runs = data.runs.filter((r) => r.variant === row.variant);
+    const cells = columns.map((column): TableCell => {
+      const summary = summarise(column, row.metrics, runs);
+      return { summary, formatted: summary ? formatSummary(summary, column.unit) : null, best: false };
+    });
+    return {
+      variant: row.variant,
+      loss: row.loss,
+      params: row.params ?? {},
+      seeds: row.seeds,
+      seedsText: seedsText(row.seeds),
+      runs: row.runs,
+      failures: row.failures ?? [],
+      cells,
+    };
+  });
+  columns.forEach((column, c) => markBest(rows.map((r) => r.cells[c]), column));
+  return { columns, rows };
+}
+
+/**
+ * Marks every cell whose printed mean equals the best printed mean: comparing what the reader sees means two
+ * entries that print the same are both bold, and a difference hidden by rounding never decides.
+ */
+function markBest(cells: TableCell[], column: PaperColumn): void {
+  const printed = cells.map((cell) => (cell.formatted ? Number(cell.formatted.mean) : null));
+  const present = printed.filter((v): v is number => v !== null);
+  if (present.length < 2) return;
+  const best = column.better === 'higher' ? Math.max(...present) : Math.min(...present);
+  cells.forEach((cell, i) => (cell.best = printed[i] === best));
+}
+
+function seedsText(seeds: LeaderboardRow['seeds']): string {
+  if (!seeds) return '';
+  if (seeds.done === seeds.planned) return String(seeds.done);
+  const notes = [seeds.diverged ? `${seeds.diverged} diverged` : '', seeds.failed ? `${seeds.failed} failed` : ''].filter(Boolean);
+  return `${seeds.done}/${seeds.planned}${notes.length ? ` (${notes.join(', ')})` : ''}`;
+}
