@@ -94,5 +94,6 @@ export function decadesSpanning(values: unknown[]): number[] {
   if (positive.length === 0) return [];
   const low = Math.floor(Math.log10(Math.min(...positive)) + 1e-9);
   const high = Math.ceil(Math.log10(Math.max(...positive)) - 1e-9);
-  return Array.from({ length: high - low + 1 }, (_, i) => 10 ** (low + i));
+  // Parsed from text: 10 ** -5 is 0.000009999999999999999 in floating point, `1e-5` is exact.
+  return Array.from({ length: high - low + 1 }, (_, i) => Number(`1e${low + i}`));
 }

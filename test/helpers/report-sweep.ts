@@ -146,7 +146,7 @@ export function writeFixtureSweep(root: string, variants: FixtureVariant[] = def
     sweep: sweepName,
     config: { name: sweepName, losses: variants.map((v) => v.loss), seeds: [1, 2] },
     createdAt: '2026-01-01T00:00:00.000Z',
-    metrics: metricKeys.map((key) => ({ key, title: key, better: 'higher', unit: 'percent' })),
+    metrics: metricKeys.map((key) => ({ key, title: titleOf(key), better: 'higher', unit: 'percent' })),
     rows,
   });
   return dir;
@@ -171,6 +171,16 @@ function writeMetrics(runDir: string, v: FixtureVariant, q: number, vi: number, 
     );
   }
   writeFileSync(join(runDir, 'metrics.jsonl'), lines.join('\n') + '\n');
+}
+
+/** Column titles as the sweep runner would give them. */
+function titleOf(key: string): string {
+  const [protocol, ...rest] = key.split('.');
+  const last = rest.join('.');
+  if (protocol === 'lfw') return 'LFW';
+  if (protocol === 'ijbc') return `IJB-C TAR@${rest[1]}`;
+  if (last.startsWith('identification.')) return `MF rank-1 @${Number(rest[1]).toLocaleString('en')}`;
+  return `MF TAR@${last.replace('verification.tarAtFar', '')}`;
 }
 
 /** Mean and population std, as the leaderboard defines them. */
