@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import { backendOption, integerOption, progressModeFrom } from '../cli-options.js';
+import { backendOption, collect, integerOption, progressModeFrom } from '../cli-options.js';
 import type { BackendChoice } from '../engine.js';
 import { ExitCode, UserError } from '../errors.js';
 import { FileRunStore } from '../run-store.js';
@@ -18,7 +18,7 @@ import { summaryTable } from '../sweep/summary-table.js';
 interface SweepFlags {
   config: string;
   dryRun?: boolean;
-  only?: string;
+  only: string[];
   out?: string;
   dataRoot?: string;
   backend?: BackendChoice;
@@ -36,7 +36,7 @@ export function register(program: Command): void {
     .description('run a study: every loss variant × seed trained on equal terms, embedded, evaluated; writes leaderboard.json/.csv')
     .requiredOption('--config <file>', 'study config, e.g. sweeps/demo.json')
     .option('--dry-run', 'print the plan (runs, ids, datasets and what is missing) and exit: 0 when everything needed is available, 4 when a dataset is missing')
-    .option('--only <pattern>', 'run a subset: comma-separated globs matched against loss name, variant label or run id')
+    .option('--only <pattern>', 'run a subset: a glob matched against loss name, variant label or run id; repeatable', collect, [])
     .option('--out <dir>', 'sweep folder (default runs/<config name>)')
     .option('--data-root <dir>', 'where datasets live (default: $FLB_DATA_ROOT or ./data)')
     .option('--backend <name>', "auto | tensorflow | ort-cpu | wasm | cpu (default: the config's)", backendOption)

@@ -1,0 +1,108 @@
+import test from 'ava';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { definitionHash } from '../harness/run-store.js';
+import { selectRuns } from '../harness/sweep/run-selection.js';
+import { parseSweepConfig, readSweepConfig } from '../harness/sweep/sweep-config.js';
+import { planSweep } from '../harness/sweep/sweep-plan.js';
+import { DEFAULT_TRAIN_SETTINGS } from '../harness/training/settings.js';
+
+const dataRoot = mkdtempSync(join(tmpdir(), 'flb-sweep-config-'));
+const FILE = join(dataRoot, 'study.json');
+
+function config(overrides: Record<string, unknown> = {}, train: Record<string, unknown> = {}) {
+  return {
+    train: { dataset: 'synth-tiny', backbone: 'mlp', steps: 20, batchSize: 32, embeddingDim: 16, ...train },
+    seeds: [1, 2],
+    losses: ['softmax', { loss: 'arcface', params: { m: [0.3, 0.5], s: 32 } }],
+    evaluate: ['synth-tiny-lfw', 'synth-tiny-megaface', 'synth-tiny-ijbc'],
+    ...overrides,
+  };
+}
+
+const plan = async (json: unknown) => planSweep(parseSweepConfig(json, FILE), { dataRoot });
+
+test('variants are the product of list-valued parameters, runs are variants × seeds keyed by the hash of their definition', async (t) => {
+  const p = await plan(config());
+  t.deepEqual(p.variants.map((v) => v.label), ['Softmax', 'ArcFace (m=0.3, s=32)', 'ArcFace (m=0.5, s=32)']);
+  t.deepEqual(p.variants.map((v) => v.params), [{}, { m: 0.3, s: 32 }, { m: 0.5, s: 32 }]);
+  t.is(p.variants[1]!.resolved.m, 0.3);
+  t.is(p.runs.length, 6);
+  const run = p.runs[3]!; // variant 1, seed 2
+  t.is(run.variant.label, 'ArcFace (m=0.3, s=32)');
+  t.is(run.seed, 2);
+  const expected = {
+    loss: { name: 'arcface', params: { m: 0.3, s: 32 } },
+    backbone: { name: 'mlp', params: {} },
+    dataset: 'synth-tiny',
+    train: { ...DEFAULT_TRAIN_SETTINGS, steps: 20, batchSize: 32, embeddingDim: 16, seed: 2 },
+  };
+  t.deepEqual(run.definition, expected);
+  t.is(run.id, `arcface-${definitionHash(expected)}`);
+  t.is(new Set(p.runs.map((r) => r.id)).size, 6, 'every run has its own id');
+  t.deepEqual(p.evaluate.map((d) => [d.entry.name, d.protocol, d.status]), [
+    ['synth-tiny-lfw', 'lfw', 'will-be-generated'],
+    ['synth-tiny-megaface', 'megaface', 'will-be-generated'],
+    ['synth-tiny-ijbc', 'ijbc', 'will-be-generated'],
+  ]);
+});
+
+test('the same config plans the same run ids; changing a shared training setting changes every id', async (t) => {
+  const a = await plan(config());
+  const b = await plan(config());
+  const c = await plan(config({}, { lr: 0.05 }));
+  t.deepEqual(a.runs.map((r) => r.id), b.runs.map((r) => r.id));
+  t.true(c.runs.every((r, i) => r.id !== a.runs[i]!.id));
+});
+
+test('a label replaces the title; with several variants the distinguishing values are appended', async (t) => {
+  const p = await plan(config({ losses: [{ loss: 'cosface', label: 'Mine', params: { m: [0.2, 0.4], s: 30 } }, { loss: 'cosface', params: { m: 0.1 } }] }));
+  t.deepEqual(p.variants.map((v) => v.label), ['Mine (m=0.2)', 'Mine (m=0.4)', 'CosFace (m=0.1)']);
+});
+
+const errors: Array<[string, unknown, RegExp]> = [
+  ['unknown loss', config({ losses: ['arcfase'] }), /study\.json: losses\[0\]\.loss: unknown loss 'arcfase'; available: .*arcface/],
+  ['unknown parameter', config({ losses: [{ loss: 'arcface', params: { margin: 0.5 } }] }), /losses\[0\] \(arcface \{"margin":0\.5\}\): loss 'arcface': unknown parameter 'margin'; allowed: /],
+  ['value out of range', config({ losses: [{ loss: 'cosface', params: { m: [0.3, 7] } }] }), /losses\[0\] \(cosface \{"m":7\}\): loss 'cosface': parameter 'm' = 7 is out of range; allowed \[/],
+  ['parameter of the wrong type', config({ losses: [{ loss: 'cosface', params: { m: '0.3' } }] }), /losses\[0\]\.params\.m: expected a number, true\/false, null or a list of them, got "0\.3"/],
+  ['unknown training dataset', config({}, { dataset: 'casia' }), /train\.dataset: unknown dataset "casia"; datasets\.json has /],
+  ['protocol set used for training', config({}, { dataset: 'synth-tiny-lfw' }), /train\.dataset: "synth-tiny-lfw" is a lfw set, not a training set/],
+  ['unknown protocol dataset', config({ evaluate: ['synth-tiny-lfw', 'megafase'] }), /evaluate\[1\]: unknown dataset "megafase"/],
+  ['training set as a protocol', config({ evaluate: ['synth-tiny'] }), /evaluate\[0\]: "synth-tiny" is a train set; expected an lfw, megaface, ijbc or verification-bin set/],
+  ['two sets of one protocol', config({ evaluate: ['synth-tiny-lfw', 'synth-faces-lfw'] }), /evaluate\[1\]: "synth-faces-lfw" and "synth-tiny-lfw" are both lfw sets/],
+  ['unknown backbone', config({}, { backbone: 'resnet' }), /train\.backbone: unknown backbone 'resnet'/],
+  ['backbone parameter out of range', config({}, { backbone: { name: 'mlp', params: { layers: 99 } } }), /train\.backbone\.params: backbone 'mlp': parameter 'layers' = 99 is out of range/],
+  ['unknown training key', config({}, { stpes: 10 }), /study\.json: train\.stpes: unknown key; allowed: dataset, backbone, steps/],
+  ['steps not a whole number', config({}, { steps: 2.5 }), /train\.steps: expected a whole number in 1 … ∞, got 2\.5/],
+  ['batch larger than the dataset', config({}, { batchSize: 5000 }), /train\.batchSize: 5000 is larger than synth-tiny \(1024 images\)/],
+  ['duplicate seed', config({ seeds: [1, 1] }), /seeds: seed 1 is listed twice/],
+  ['two variants with one label', config({ losses: ['cosface', { loss: 'cosface', params: {} }] }), /two variants are both labelled "CosFace"/],
+  ['no losses', config({ losses: [] }), /losses: expected a non-empty list/],
+  ['unknown backend', config({ backend: 'gpu' }), /backend: expected one of auto, tensorflow, ort-cpu, wasm, cpu, got "gpu"/],
+];
+
+for (const [what, json, message] of errors) {
+  test(`config error: ${what}`, async (t) => {
+    const e = await t.throwsAsync(plan(json));
+    t.regex(e!.message, message);
+    t.is(e!.name, 'UserError');
+  });
+}
+
+test('a file that is not JSON, or absent, is named in the error', (t) => {
+  const bad = join(dataRoot, 'broken.json');
+  writeFileSync(bad, '{ "losses": [');
+  t.throws(() => readSweepConfig(bad), { message: new RegExp(`^${bad.replace(/[.]/g, '\\.')}: not valid JSON`) });
+  t.throws(() => readSweepConfig(join(dataRoot, 'nope.json')), { message: /sweep config not found: .*nope\.json/ });
+});
+
+test('--only selects runs by loss name, variant label or run id (globs, case-insensitive, repeatable), and refuses a pattern that matches nothing', async (t) => {
+  const p = await plan(config());
+  const picked = (...patterns: string[]) => p.runs.filter(selectRuns(patterns, p.runs)).map((r) => `${r.variant.label}/${r.seed}`);
+  t.deepEqual(picked('softmax'), ['Softmax/1', 'Softmax/2']);
+  t.deepEqual(picked('ArcFace (m=0.5, s=32)'), ['ArcFace (m=0.5, s=32)/1', 'ArcFace (m=0.5, s=32)/2']);
+  t.deepEqual(picked('*m=0.3*', 'SOFTMAX'), ['Softmax/1', 'Softmax/2', 'ArcFace (m=0.3, s=32)/1', 'ArcFace (m=0.3, s=32)/2']);
+  t.deepEqual(picked(p.runs[4]!.id), ['ArcFace (m=0.5, s=32)/1']);
+  t.throws(() => selectRuns(['softmax', 'cosface'], p.runs), { message: /--only 'cosface' matches no run; variants: Softmax, ArcFace \(m=0\.3, s=32\), ArcFace \(m=0\.5, s=32\)/ });
+});
