@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { findBackbonePlugin } from '../harness/backbone-registry.js';
 import { openTrainSet, resolveDataset } from '../harness/data/registry.js';
 import { embedRun } from '../harness/embedding/embed-run.js';
+import { evaluateRun } from '../harness/evaluation/evaluate-run.js';
 import { readFeatureSet } from '../harness/formats/feature-set.js';
 import { readIjbcFaceTidMid } from '../harness/formats/ijbc-meta.js';
 import { lfwPairKeys, readLfwPairs } from '../harness/formats/lfw-pairs.js';
@@ -79,6 +80,21 @@ test.serial('the protocols consume what flb embed writes', async (t) => {
   t.is(result.protocol, 'lfw');
   t.is(result.pairs, readFileSync(pairs, 'utf8').trim().split('\n').length - 1);
   t.true(result.accuracy >= 0 && result.accuracy <= 1);
+});
+
+test.serial('evaluateRun embeds, scores and stores eval/<protocol>.json for each protocol', async (t) => {
+  const run = runAt(runDir);
+  for (const [dataset, protocol, key] of [
+    ['synth-tiny-lfw', 'lfw', 'accuracy'],
+    ['synth-tiny-megaface', 'megaface', 'identification'],
+    ['synth-tiny-ijbc', 'ijbc', 'tarAtFar'],
+  ] as const) {
+    const result = await evaluateRun(run, dataset, { dataRoot, threads: 1, progress: 'quiet' });
+    t.is(result.protocol, protocol);
+    t.is(result.dataset, dataset);
+    t.true(key in result, `${protocol} result has ${key}`);
+    t.deepEqual(run.readResult(protocol), JSON.parse(JSON.stringify(result)));
+  }
 });
 
 test('embedding a training set or an untrained run is refused with a clear message', async (t) => {

@@ -17,7 +17,7 @@ import { evaluateIjbc, type IjbcResult } from '../../protocols/evaluate-ijbc.js'
 import { featureMatrix } from '../../protocols/feature-matrix.js';
 import { emitResult, formatTable, percent, withScoringPool, type EvalOutputFlags } from './eval-output.js';
 
-interface IjbcFlags extends EvalOutputFlags {
+export interface IjbcFlags extends EvalOutputFlags {
   features: string;
   keys?: string;
   meta: string;
@@ -42,7 +42,7 @@ function facenessScores(path: string, images: readonly string[]): Float64Array {
   });
 }
 
-async function runIjbc(flags: IjbcFlags): Promise<IjbcResult> {
+export async function runIjbc(flags: IjbcFlags): Promise<IjbcResult> {
   const mode = progressModeFrom(flags);
   const dir = metaFolder(flags.meta);
   const tidMidPath = join(dir, IJBC_FACE_TID_MID);

@@ -1,0 +1,70 @@
+import { dirname } from 'node:path';
+import { evaluateLfw } from '../../protocols/evaluate-lfw.js';
+import { runIjbc } from '../commands/eval-ijbc.js';
+import { loadPairs } from '../commands/eval-lfw.js';
+import { runMegaface } from '../commands/eval-megaface.js';
+import { withScoringPool } from '../commands/eval-output.js';
+import { resolveDataset } from '../data/registry.js';
+import { embedRun } from '../embedding/embed-run.js';
+import type { ProgressMode } from '../progress.js';
+import type { RunHandle } from '../run-store.js';
+
+export interface EvaluateRunOptions {
+  dataRoot?: string;
+  /** Scoring worker threads (default: the cores). */
+  threads?: number;
+  progress?: ProgressMode;
+  /** insightface's test-time flip at embedding. */
+  flip?: boolean;
+}
+
+/** A protocol's JSON result (keys as `flb eval <protocol> --json` prints them) and where the run keeps it. */
+export interface ProtocolResult {
+  protocol: string;
+  dataset: string;
+  [key: string]: unknown;
+}
+
+/** The eval/<name>.json a dataset's result is stored under: its protocol, or the dataset's own name for a .bin set. */
+export function resultName(role: string, dataset: string): string {
+  return role === 'verification-bin' ? dataset : role;
+}
+
+/**
+ * Embeds a protocol dataset with a run's backbone (if not done yet), evaluates it with the protocol of the
+ * dataset's role, and stores the result in <run>/eval/<protocol>.json.
+ */
+export async function evaluateRun(run: RunHandle, dataset: string, opts: EvaluateRunOptions = {}): Promise<ProtocolResult> {
+  const { entry, paths } = resolveDataset(dataset, { dataRoot: opts.dataRoot });
+  const { sets } = await embedRun(run, dataset, { dataRoot: opts.dataRoot, flip: opts.flip, progress: opts.progress });
+  const output = { threads: opts.threads, quiet: opts.progress === 'quiet' };
+  let result: object;
+  switch (entry.role) {
+    case 'lfw':
+    case 'verification-bin': {
+      const flags =
+        entry.role === 'lfw' ? { ...output, features: sets.features!, pairs: paths.pairs } : { ...output, features: sets.features!, binOrder: true, bin: paths.bin };
+      const { features, pairs } = loadPairs(flags);
+      result = await withScoringPool(output, (pool) => evaluateLfw(pool, features, pairs));
+      break;
+    }
+    case 'megaface':
+      result = await runMegaface({
+        ...output,
+        probe: sets.probe!,
+        probeList: paths.probeList!,
+        distractors: sets.distractors!,
+        distractorLists: paths.distractorLists!,
+        ranks: 10,
+      });
+      break;
+    case 'ijbc':
+      result = await runIjbc({ ...output, features: sets.features!, meta: dirname(paths.faceTidMid!), faceness: true });
+      break;
+    default:
+      throw new Error(`unreachable: embedRun refuses role ${entry.role}`);
+  }
+  const stored: ProtocolResult = { ...(result as { protocol: string }), dataset };
+  run.writeResult(resultName(entry.role, dataset), stored);
+  return stored;
+}
