@@ -17,8 +17,8 @@ function matrix(rows: number[][]): FeatureMatrix {
 
 function pairs(list: Array<[number, number, number]>): TemplatePairs {
   return {
-    first: Float64Array.from(list, (p) => p[0]),
-    second: Float64Array.from(list, (p) => p[1]),
+    first: Int32Array.from(list, (p) => p[0]),
+    second: Int32Array.from(list, (p) => p[1]),
     label: Uint8Array.from(list, (p) => p[2]),
     describe: (k) => `pairs.txt:${k + 1}`,
   };

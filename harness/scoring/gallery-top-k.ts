@@ -1,4 +1,4 @@
-import { similarityBlock } from './gemm.js';
+import { similarityBlock, similarityBlockWithGroupMax } from './gemm.js';
 import { emptyRowTopK, insertRowTopK, LargestK } from './top-k.js';
 import type { GalleryTopKResult, GalleryTopKTask } from './tasks.js';
 
@@ -8,9 +8,11 @@ import type { GalleryTopKResult, GalleryTopKTask } from './tasks.js';
  * without keeping the block's scores.
  */
 
-/** Columns per GEMM tile: a 1024 × 1024 float32 result (4 MB) stays close to cache, measured fastest here. */
+/** Columns per tile: a 1024 × 1024 float32 result (4 MB) stays close to cache, measured fastest here. */
 const COLUMN_TILE = 1024;
 const PROBE_TILE = 1024;
+/** Columns per group maximum: the JS scan reads one value per group, and a group only when it can matter. */
+const GROUP = 8;
 
 let cachedProbes: { key: string; data: Float32Array } | undefined;
 
@@ -27,6 +29,8 @@ export async function galleryTopK(task: GalleryTopKTask, gemmThreads: number): P
   const tail = new LargestK(task.tailK, task.tailFloor);
   const tile = new Float32Array(COLUMN_TILE * dim);
   const scores = new Float32Array(PROBE_TILE * COLUMN_TILE);
+  const groupMax = new Float32Array((PROBE_TILE * COLUMN_TILE) / GROUP);
+  const tailOrUndefined = task.tailK > 0 ? tail : undefined;
   for (let c0 = task.start; c0 < task.end; c0 += COLUMN_TILE) {
     const cols = Math.min(COLUMN_TILE, task.end - c0);
     for (let c = 0; c < cols; c++) {
@@ -36,8 +40,13 @@ export async function galleryTopK(task: GalleryTopKTask, gemmThreads: number): P
     }
     for (let p0 = 0; p0 < probeCount; p0 += PROBE_TILE) {
       const rows = Math.min(PROBE_TILE, probeCount - p0);
-      await similarityBlock(probes.subarray(p0 * dim), rows, tile, cols, dim, scores, gemmThreads);
-      foldScores(scores, rows, cols, p0, top, ranks, task.tailK > 0 ? tail : undefined);
+      if (cols % GROUP === 0) {
+        await similarityBlockWithGroupMax(probes.subarray(p0 * dim), rows, tile, cols, dim, scores, groupMax, GROUP, gemmThreads);
+        foldGroupedScores(scores, groupMax, rows, cols, p0, top, ranks, tailOrUndefined);
+      } else {
+        await similarityBlock(probes.subarray(p0 * dim), rows, tile, cols, dim, scores, gemmThreads);
+        foldScores(scores, rows, cols, p0, top, ranks, tailOrUndefined);
+      }
     }
   }
   return { top, tail: tail.descending() };
@@ -62,20 +71,60 @@ function gatherNormalised(gallery: Float32Array, row: number, dim: number, zeroe
   return undefined;
 }
 
-/** The hot loop: almost every score fails both compares, so it costs two comparisons. */
-function foldScores(scores: Float32Array, rows: number, cols: number, firstRow: number, top: Float32Array, ranks: number, tail: LargestK | undefined): void {
-  for (let r = 0; r < rows; r++) {
-    const row = firstRow + r;
-    const lastSlot = row * ranks + ranks - 1;
-    let entry = top[lastSlot];
-    const offset = r * cols;
-    for (let c = 0; c < cols; c++) {
-      const v = scores[offset + c];
+/**
+ * Folds scores[from, to) of one row into its top-R and the tail. Almost every score fails the single
+ * compare against the bar (the lower of the row's top-R entry and the tail floor).
+ */
+function foldRange(scores: Float32Array, from: number, to: number, row: number, top: Float32Array, ranks: number, tail: LargestK | undefined): void {
+  const lastSlot = row * ranks + ranks - 1;
+  let entry = top[lastSlot];
+  let floor = tail ? tail.floor : Infinity;
+  let bar = entry < floor ? entry : floor;
+  for (let c = from; c < to; c++) {
+    const v = scores[c];
+    if (v > bar) {
       if (v > entry) {
         insertRowTopK(top, row, ranks, v);
         entry = top[lastSlot];
       }
-      if (tail !== undefined && v > tail.floor) tail.push(v);
+      if (tail && v > floor) {
+        tail.push(v);
+        floor = tail.floor;
+      }
+      bar = entry < floor ? entry : floor;
+    }
+  }
+}
+
+/** The hot loop without group maxima (tiles whose width is not a multiple of GROUP). */
+function foldScores(scores: Float32Array, rows: number, cols: number, firstRow: number, top: Float32Array, ranks: number, tail: LargestK | undefined): void {
+  for (let r = 0; r < rows; r++) foldRange(scores, r * cols, (r + 1) * cols, firstRow + r, top, ranks, tail);
+}
+
+/** The hot loop with group maxima: one compare per GROUP scores, and a look inside only when one can count. */
+function foldGroupedScores(
+  scores: Float32Array,
+  groupMax: Float32Array,
+  rows: number,
+  cols: number,
+  firstRow: number,
+  top: Float32Array,
+  ranks: number,
+  tail: LargestK | undefined,
+): void {
+  const groups = cols / GROUP;
+  for (let r = 0; r < rows; r++) {
+    const row = firstRow + r;
+    const lastSlot = row * ranks + ranks - 1;
+    const floor = () => (tail ? tail.floor : Infinity);
+    let bar = Math.min(top[lastSlot], floor());
+    const g0 = r * groups;
+    for (let g = 0; g < groups; g++) {
+      if (groupMax[g0 + g] > bar) {
+        const from = r * cols + g * GROUP;
+        foldRange(scores, from, from + GROUP, row, top, ranks, tail);
+        bar = Math.min(top[lastSlot], floor());
+      }
     }
   }
 }
