@@ -147,12 +147,24 @@ export interface CosineHeadSpec {
   state?: { save(): Record<string, unknown>; load(state: Record<string, unknown>): void };
 }
 
+/** One forward pass as a kit head computes it: the logits, the raw cosines for the diagnostics, the scale. */
+interface HeadOutput {
+  logits: tf.Tensor2D;
+  cos: tf.Tensor2D;
+  /** The factor in front of cos θ: a number, or a tensor whose mean is reported. */
+  scale: number | tf.Tensor;
+}
+
 /**
- * A head whose logits are s·cos θ_j, with the target logit changed by `targetLogit`: CosFace, ArcFace,
- * SphereFace and AdaCos are each this with their own margin and scale.
+ * What every kit head shares around its own logits: the trained class weights W, the angle diagnostics, the
+ * scale diagnostic, and the state hooks.
  */
-export function cosineHead(ctx: HeadContext<unknown>, spec: CosineHeadSpec): LossHead {
-  const W = classWeights(ctx);
+function headAround(
+  ctx: HeadContext<unknown>,
+  compute: (W: tf.Variable<tf.Rank.R2>, x: tf.Tensor2D, labels: tf.Tensor1D, targetMask: tf.Tensor2D, fctx: ForwardContext) => HeadOutput,
+  state?: CosineHeadSpec['state'],
+): LossHead {
+  const W = classWeights(ctx) as tf.Variable<tf.Rank.R2>;
   const angles = new AngleTracker();
   let lastScale = NaN;
   return {
@@ -160,25 +172,40 @@ export function cosineHead(ctx: HeadContext<unknown>, spec: CosineHeadSpec): Los
     classWeights: W,
     forward(x, labels, fctx) {
       return tf.tidy(() => {
-        const cos = tf.matMul(l2Normalize(x, 1), l2Normalize(W as tf.Variable<tf.Rank.R2>, 0)) as tf.Tensor2D;
         const targetMask = tf.oneHot(tf.cast(labels, 'int32'), ctx.numClasses) as tf.Tensor2D;
-        const batch: Batch = { ...fctx, cos, xNorm: rowNorms(x), labels, targetMask, numClasses: ctx.numClasses };
-        angles.record(cos, targetMask);
-        const scale = typeof spec.scale === 'number' ? spec.scale : spec.scale(batch);
-        lastScale = typeof scale === 'number' ? scale : tf.mean(scale).dataSync()[0]!;
-        const unscaled = spec.targetLogit ? withTargetLogit(cos, targetMask, spec.targetLogit(targetCos(batch), batch)) : cos;
-        return { logits: tf.mul(unscaled, scale) as tf.Tensor2D };
+        const out = compute(W, x, labels, targetMask, fctx);
+        angles.record(out.cos, targetMask);
+        lastScale = typeof out.scale === 'number' ? out.scale : tf.mean(out.scale).dataSync()[0]!;
+        return { logits: out.logits };
       });
     },
     diagnostics: () => ({ scale: lastScale, ...angles.stats() }),
     targetAnglesDeg: () => angles.targetAnglesDeg(),
-    state: () => spec.state?.save() ?? {},
-    load: (state) => spec.state?.load(state),
+    state: () => state?.save() ?? {},
+    load: (saved) => state?.load(saved),
     dispose() {
       W.dispose();
       angles.dispose();
     },
   };
+}
+
+/**
+ * A head whose logits are s·cos θ_j, with the target logit changed by `targetLogit`: CosFace, ArcFace,
+ * SphereFace and AdaCos are each this with their own margin and scale.
+ */
+export function cosineHead(ctx: HeadContext<unknown>, spec: CosineHeadSpec): LossHead {
+  return headAround(
+    ctx,
+    (W, x, labels, targetMask, fctx) => {
+      const cos = tf.matMul(l2Normalize(x, 1), l2Normalize(W, 0)) as tf.Tensor2D;
+      const batch: Batch = { ...fctx, cos, xNorm: rowNorms(x), labels, targetMask, numClasses: ctx.numClasses };
+      const scale = typeof spec.scale === 'number' ? spec.scale : spec.scale(batch);
+      const unscaled = spec.targetLogit ? withTargetLogit(cos, targetMask, spec.targetLogit(targetCos(batch), batch)) : cos;
+      return { logits: tf.mul(unscaled, scale) as tf.Tensor2D, cos, scale };
+    },
+    spec.state,
+  );
 }
 
 export interface LinearHeadSpec {
@@ -191,32 +218,12 @@ export interface LinearHeadSpec {
  * as mean‖f(x_i)‖ · mean‖W_j‖, the factor in front of cos θ on average.
  */
 export function linearHead(ctx: HeadContext<unknown>, spec: LinearHeadSpec = {}): LossHead {
-  const W = classWeights(ctx);
-  const angles = new AngleTracker();
-  let lastScale = NaN;
-  return {
-    variables: [W],
-    classWeights: W,
-    forward(x, labels) {
-      return tf.tidy(() => {
-        const input = (spec.input ? spec.input(x) : x) as tf.Tensor2D;
-        const w = W as tf.Variable<tf.Rank.R2>;
-        const logits = tf.matMul(input, w) as tf.Tensor2D;
-        const targetMask = tf.oneHot(tf.cast(labels, 'int32'), ctx.numClasses) as tf.Tensor2D;
-        const wNorms = tf.sqrt(tf.maximum(tf.sum(tf.square(w), 0, true), 1e-12));
-        const inputNorms = rowNorms(input);
-        angles.record(tf.div(logits, tf.mul(inputNorms, wNorms)) as tf.Tensor2D, targetMask);
-        lastScale = tf.mul(tf.mean(inputNorms), tf.mean(wNorms)).dataSync()[0]!;
-        return { logits };
-      });
-    },
-    diagnostics: () => ({ scale: lastScale, ...angles.stats() }),
-    targetAnglesDeg: () => angles.targetAnglesDeg(),
-    state: () => ({}),
-    load: () => {},
-    dispose() {
-      W.dispose();
-      angles.dispose();
-    },
-  };
+  return headAround(ctx, (W, x) => {
+    const input = (spec.input ? spec.input(x) : x) as tf.Tensor2D;
+    const logits = tf.matMul(input, W) as tf.Tensor2D;
+    const wNorms = tf.sqrt(tf.maximum(tf.sum(tf.square(W), 0, true), 1e-12));
+    const inputNorms = rowNorms(input);
+    const cos = tf.div(logits, tf.mul(inputNorms, wNorms)) as tf.Tensor2D;
+    return { logits, cos, scale: tf.mul(tf.mean(inputNorms), tf.mean(wNorms)) };
+  });
 }

@@ -1,8 +1,7 @@
 import test from 'ava';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import { runCli } from './helpers/cli.js';
+import { writeUserPlugin } from './helpers/user-plugins.js';
 
 const SEVEN = ['softmax', 'l2-softmax', 'sphereface', 'cosface', 'arcface', 'adacos-fixed', 'adacos-dynamic'];
 
@@ -17,47 +16,9 @@ for (const name of SEVEN) {
   });
 }
 
-/** A margin loss a user writes outside the repository, importing only the public kit and tfjs. */
-const USER_LOSS = `
-import * as tf from '@tensorflow/tfjs';
-import { cosineHead, defineLoss } from 'facelossbench/loss-kit';
-
-// "Half-margin": the target cosine is shrunk, s·(cos θ_y − m)/2 … a made-up loss for the test.
-export default defineLoss({
-  name: 'half-margin',
-  title: 'Half margin',
-  params: { s: { default: 20, min: 1, doc: 'scale' }, m: { default: 0.2, min: 0, max: 1, doc: 'margin' } },
-  createHead(ctx) {
-    const { s, m } = ctx.params;
-    return cosineHead(ctx, { scale: s, targetLogit: (cos) => tf.div(tf.sub(cos, m), 2) });
-  },
-});
-`;
-
-/** A plugin that returns NaN logits from step 3 on, to exercise divergence handling. */
-const EXPLODING_LOSS = `
-import * as tf from '@tensorflow/tfjs';
-import { cosineHead, defineLoss } from 'facelossbench/loss-kit';
-export default defineLoss({
-  name: 'explodes',
-  title: 'Explodes',
-  params: {},
-  createHead(ctx) {
-    return cosineHead(ctx, { scale: (batch) => (batch.step >= 3 ? NaN : 10) });
-  },
-});
-`;
-
-function userPluginDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'flb-user-plugin-'));
-  writeFileSync(join(dir, 'half-margin.ts'), USER_LOSS);
-  writeFileSync(join(dir, 'explodes.ts'), EXPLODING_LOSS);
-  return dir;
-}
-
 test('a loss plugin outside the repo is listed and checked through --plugin', async (t) => {
-  const dir = userPluginDir();
-  const file = join(dir, 'half-margin.ts');
+  const file = writeUserPlugin('half-margin');
+  const dir = dirname(file);
   const list = await runCli(['plugins', 'list', '--plugin', file, '--json'], { cwd: dir });
   t.is(list.code, 0, list.stderr);
   const listed = (JSON.parse(list.stdout) as { losses: { name: string; source: string }[] }).losses;
@@ -68,25 +29,8 @@ test('a loss plugin outside the repo is listed and checked through --plugin', as
   t.regex(check.stdout, /half-margin: \d+ passed, 0 failed/);
 });
 
-/** A plugin whose logits ignore W: its class weights would never train (a bug known from elsewhere). */
-const FROZEN_W_LOSS = `
-import * as tf from '@tensorflow/tfjs';
-import { cosineHead, defineLoss } from 'facelossbench/loss-kit';
-export default defineLoss({
-  name: 'frozen-w',
-  title: 'Frozen W',
-  params: {},
-  createHead(ctx) {
-    const head = cosineHead(ctx, { scale: 10 });
-    return { ...head, forward: (x) => ({ logits: tf.matMul(x, tf.ones([x.shape[1], ctx.numClasses])) }) };
-  },
-});
-`;
-
 test('plugins check fails with a non-zero exit on a broken plugin', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'flb-broken-plugin-'));
-  writeFileSync(join(dir, 'frozen-w.ts'), FROZEN_W_LOSS);
-  const r = await runCli(['plugins', 'check', join(dir, 'frozen-w.ts')]);
+  const r = await runCli(['plugins', 'check', writeUserPlugin('frozen-w')]);
   t.is(r.code, 4, r.stdout + r.stderr);
   t.regex(r.stdout, /FAIL {2}class weights receive gradient \(are trained\): d loss \/ d W is zero/);
   t.regex(r.stdout, /frozen-w: \d+ passed, [1-9]\d* failed/);
@@ -129,4 +73,3 @@ test('plugins probe names the bad field of its input', async (t) => {
   t.false(r.stderr.includes('    at '), 'no stack trace without --debug');
 });
 
-export { userPluginDir };

@@ -1,8 +1,9 @@
 import test from 'ava';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
+import { writeUserPlugin } from './helpers/user-plugins.js';
 
 const dataRoot = mkdtempSync(join(tmpdir(), 'flb-data-'));
 const work = mkdtempSync(join(tmpdir(), 'flb-train-cli-'));
@@ -14,50 +15,23 @@ test.before(async () => {
   if (r.code !== 0) throw new Error(`datasets make failed: ${r.stderr}`);
 });
 
-const USER_LOSS = `
-import * as tf from '@tensorflow/tfjs';
-import { cosineHead, defineLoss } from 'facelossbench/loss-kit';
-export default defineLoss({
-  name: 'half-margin',
-  title: 'Half margin',
-  params: { s: { default: 20, min: 1, doc: 'scale' }, m: { default: 0.2, min: 0, max: 1, doc: 'margin' } },
-  createHead(ctx) {
-    const { s, m } = ctx.params;
-    return cosineHead(ctx, { scale: s, targetLogit: (cos) => tf.sub(cos, m / 2) });
-  },
-});
-`;
-
-const EXPLODING_LOSS = `
-import { cosineHead, defineLoss } from 'facelossbench/loss-kit';
-export default defineLoss({
-  name: 'explodes',
-  title: 'Explodes',
-  params: {},
-  createHead: (ctx) => cosineHead(ctx, { scale: (batch) => (batch.training && batch.step >= 3 ? NaN : 10) }),
-});
-`;
-
 test.serial('a loss plugin outside the repo trains through --plugin', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'flb-user-loss-'));
-  writeFileSync(join(dir, 'half-margin.ts'), USER_LOSS);
+  const plugin = writeUserPlugin('half-margin');
   const out = join(work, 'user');
-  const r = await runCli(['train', '--plugin', join(dir, 'half-margin.ts'), '--loss', 'half-margin', '--param', 'm=0.3', '--steps', '12', '--log-every', '4', '--out', out, '--json', ...quick]);
+  const r = await runCli(['train', '--plugin', plugin, '--loss', 'half-margin', '--param', 'm=0.3', '--steps', '12', '--log-every', '4', '--out', out, '--json', ...quick]);
   t.is(r.code, 0, r.stderr);
   const outcome = JSON.parse(r.stdout) as { state: string; step: number; run: string };
   t.is(outcome.state, 'done');
   t.is(outcome.step, 12);
   const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { sources: { loss: string }; resolved: { lossParams: Record<string, number> } };
-  t.is(config.sources.loss, join(dir, 'half-margin.ts'));
+  t.is(config.sources.loss, plugin);
   t.deepEqual(config.resolved.lossParams, { s: 20, m: 0.3 });
   t.is(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').length, 3);
 });
 
 test.serial('a loss that turns NaN ends the run as diverged at that step, keeps the last good checkpoint, exits 3', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'flb-nan-loss-'));
-  writeFileSync(join(dir, 'explodes.ts'), EXPLODING_LOSS);
   const out = join(work, 'nan');
-  const r = await runCli(['train', '--plugin', join(dir, 'explodes.ts'), '--loss', 'explodes', '--steps', '10', '--checkpoint-every', '2', '--out', out, ...quick]);
+  const r = await runCli(['train', '--plugin', writeUserPlugin('explodes'), '--loss', 'explodes', '--steps', '10', '--checkpoint-every', '2', '--out', out, ...quick]);
   t.is(r.code, 3, r.stderr);
   t.regex(r.stderr, /diverged at step 3: loss became NaN at step 4/);
   const status = JSON.parse(readFileSync(join(out, 'status.json'), 'utf8')) as { state: string; step: number };
