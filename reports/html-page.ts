@@ -59,6 +59,7 @@ export function htmlPage(parts: HtmlPageParts): string {
 body { font-family: 'DejaVu Sans', Helvetica, Arial, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; padding: 0 1rem; }
 h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2.5rem; border-bottom: 1px solid #ccc; }
 table { border-collapse: collapse; font-size: 0.9rem; }
+.table-scroll { overflow-x: auto; }
 table.results { border-top: 2px solid #222; border-bottom: 2px solid #222; }
 table.results thead th { border-bottom: 1px solid #222; }
 th, td { padding: 0.3rem 0.6rem; text-align: right; vertical-align: top; }

@@ -55,13 +55,15 @@ export function buildResultsTable(data: SweepData): ResultsTable {
 
 /**
  * Marks every cell whose printed mean equals the best printed mean: comparing what the reader sees means two
- * entries that print the same are both bold, and a difference hidden by rounding never decides.
+ * entries that print the same are both bold, and a difference hidden by rounding never decides. A column where
+ * every entry prints the same (e.g. all 0.00 at FAR 1e-6 on a tiny set) has no best.
  */
 function markBest(cells: TableCell[], column: PaperColumn): void {
   const printed = cells.map((cell) => (cell.formatted ? Number(cell.formatted.mean) : null));
   const present = printed.filter((v): v is number => v !== null);
   if (present.length < 2) return;
   const best = column.better === 'higher' ? Math.max(...present) : Math.min(...present);
+  if (present.every((v) => v === best)) return;
   cells.forEach((cell, i) => (cell.best = printed[i] === best));
 }
 

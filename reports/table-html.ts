@@ -14,7 +14,7 @@ export function resultsTableHtml(table: ResultsTable): string {
     .join('\n');
   const notes = failureNotes(table);
   const noteList = notes.length ? `<ul class="notes">${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '';
-  return `<table class="results"><thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>
+  return `<div class="table-scroll"><table class="results"><thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table></div>
 <p class="caption">Mean ± std over seeds (population std); best per column in bold.</p>${noteList}`;
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Figure } from '../reports/figures/figure.js';
 import { reportFigures } from '../reports/figures/report-figures.js';
-import { angleDensity } from '../reports/figures/target-angle-distribution.js';
+import { angleDensity, silvermanBandwidth } from '../reports/figures/target-angle-distribution.js';
 import { decadesSpanning } from '../reports/figures/curve-chart.js';
 import { renderSvg, svgToPng } from '../reports/render-figure.js';
 import { loadSweep } from '../reports/sweep-data.js';
@@ -75,14 +75,18 @@ test('axes: log FAR and log distractors with decade ticks, titles with units', (
   t.deepEqual(decadesSpanning([10, 10000]), [10, 100, 1000, 10000]);
 });
 
-test('θ_y histogram density: fraction of angles per degree, by hand', (t) => {
-  // 2° bins: 1 → [0,2), 3 and 3.9 → [2,4), 179.5 and 181 (clamped) → [178,180).
-  const bins = angleDensity([1, 3, 3.9, 179.5, 181], 2);
-  t.is(bins.length, 90);
-  t.deepEqual(bins[0], { thetaDeg: 1, density: 1 / (5 * 2) });
-  t.deepEqual(bins[1], { thetaDeg: 3, density: 2 / (5 * 2) });
-  t.deepEqual(bins[89], { thetaDeg: 179, density: 2 / (5 * 2) });
-  t.is(bins.reduce((a, b) => a + b.density * 2, 0), 1);
+test('θ_y density: Gaussian kernels by hand, area 1, Silverman bandwidth', (t) => {
+  // Two angles, bandwidth 2°: at 40° the kernel of 40 gives φ(0)/2 and the kernel of 44 gives φ(2)/2, each over h.
+  const phi = (z: number) => Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+  const curve = angleDensity([40, 44], 2);
+  t.is(curve.length, 181);
+  t.deepEqual(curve[40].thetaDeg, 40);
+  t.true(Math.abs(curve[40].density - (phi(0) + phi(2)) / (2 * 2)) < 1e-12);
+  t.true(Math.abs(curve[42].density - (2 * phi(1)) / (2 * 2)) < 1e-12);
+  t.true(Math.abs(curve.reduce((a, p) => a + p.density, 0) - 1) < 1e-6);
+  // Silverman: 0.9·min(σ, IQR/1.34)·n^(−1/5) for 1, 2, …, 10 (σ with n−1: 3.0277; IQR 4.5 → 3.3582).
+  const values = Array.from({ length: 10 }, (_, i) => i + 1);
+  t.true(Math.abs(silvermanBandwidth(values) - 0.9 * Math.sqrt(110 / 12) * 10 ** -0.2) < 1e-9);
 });
 
 test('without angles.json the θ_y figure is skipped with the reason', (t) => {

@@ -86,6 +86,17 @@ test('best per column is marked by printed value, per column, ties included', (t
   t.deepEqual(table.rows.map((r) => r.cells[3].best), [false, false, true, false, false]);
 });
 
+test('a column where every entry prints the same has no best', (t) => {
+  const dir = fixture(t);
+  const boardPath = join(dir, 'leaderboard.json');
+  const board = readJson(boardPath);
+  for (const row of board.rows) row.metrics['ijbc.tarAtFar.1e-6'] = { mean: 0.00001, std: 0, n: 1 };
+  writeFileSync(boardPath, JSON.stringify(board));
+  const table = buildResultsTable(loadSweep(dir));
+  t.deepEqual(table.rows.map((r) => r.cells[3].best), [false, false, false, false, false]);
+  t.deepEqual(table.rows.map((r) => r.cells[3].formatted!.mean), ['0.00', '0.00', '0.00', '0.00', '0.00']);
+});
+
 test('a metric the leaderboard does not summarise is filled from the runs\' eval files', (t) => {
   const dir = fixture(t, { omitFromLeaderboard: ['ijbc.tarAtFar.1e-1'] });
   const table = buildResultsTable(loadSweep(dir));

@@ -47,7 +47,9 @@ export function curveChart(chart: CurveChart): TopLevelSpec {
   if (chart.lines === 'mean') {
     transform.push({ aggregate: [{ op: 'mean', field: shown(y), as: 'mean' }, { op: 'count', as: 'seeds' }], groupby: ['variant', xField] });
   }
-  const axisFormat = (a: CurveAxis) => (a.format ? { format: a.format } : {});
+  // A rate axis in exponent notation ends at 1 (printed "1", not "1e+0").
+  const axisFormat = (a: CurveAxis) =>
+    a.format === '.0e' ? { labelExpr: "datum.value >= 1 ? '1' : format(datum.value, '.0e')" } : a.format ? { format: a.format } : {};
   const scale = (a: CurveAxis) => ({
     ...(a.log ? { type: 'log' as const } : {}),
     ...(a.domain ? { domain: a.domain } : {}),
