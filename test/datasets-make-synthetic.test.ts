@@ -154,6 +154,15 @@ test('ensureSynthetic reuses an up-to-date copy and remakes a changed recipe', a
   t.deepEqual(readdirSync(cacheRoot), ['small'], 'no temporary folder or lock left');
 });
 
+test('two callers asking at once: one makes the dataset, the other waits and reuses it', async (t) => {
+  const raceRoot = mkdtempSync(join(tmpdir(), 'flb-make-race-'));
+  const small: SyntheticRecipe = { ...recipe, location: 'race', splits: { train: { identities: 3, imagesPerIdentity: 4 } } };
+  const results = await Promise.all([1, 2].map(() => ensureSynthetic('race', small, raceRoot, { progress: 'quiet' })));
+  t.deepEqual(results.map((r) => r.made).sort(), [false, true]);
+  t.deepEqual(readdirSync(raceRoot), ['race']);
+  t.is(listImageFolder(join(raceRoot, 'race', 'train')).images.length, 12);
+});
+
 test('a generation that fails leaves nothing behind', async (t) => {
   const failRoot = mkdtempSync(join(tmpdir(), 'flb-make-fail-'));
   const broken = { ...recipe, location: 'broken', faces: { ...recipe.faces, size: 8 } };

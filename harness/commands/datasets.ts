@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { integerOption, progressModeFrom } from '../cli-options.js';
 import { checkDataset, type DatasetCheck } from '../data/registry-check.js';
 import { datasetStatus, getDataset, listDatasets, loadRegistry, resolveDataRoot, resolveDataset } from '../data/registry.js';
-import { makeSynthetic, ensureSynthetic, type MakeResult } from '../data/make-synthetic.js';
+import { ensureSynthetic } from '../data/make-synthetic.js';
 import { ExitCode, UserError } from '../errors.js';
 
 interface CommonFlags {
@@ -95,10 +95,7 @@ async function makeCommand(name: string, flags: CommonFlags & { force?: boolean;
   }
   const recipe = loadRegistry().generators[entry.generator]!;
   const dataRoot = resolveDataRoot(flags.dataRoot);
-  const opts = { progress: progressModeFrom(flags), threads: flags.threads };
-  const result: MakeResult = flags.force
-    ? await makeSynthetic(entry.generator, recipe, dataRoot, opts)
-    : await ensureSynthetic(entry.generator, recipe, dataRoot, opts);
+  const result = await ensureSynthetic(entry.generator, recipe, dataRoot, { progress: progressModeFrom(flags), threads: flags.threads, force: flags.force });
   const made = listDatasets().filter((d) => d.generator === entry.generator).map((d) => d.name);
   if (flags.json) {
     process.stdout.write(JSON.stringify({ generator: entry.generator, datasets: made, ...result }, null, 2) + '\n');

@@ -74,20 +74,24 @@ export function isUpToDate(manifest: SyntheticManifest | undefined, recipe: Synt
   return manifest?.version === SYNTHETIC_GENERATOR_VERSION && JSON.stringify(manifest.recipe) === JSON.stringify(recipe);
 }
 
-/** Makes the dataset unless an up-to-date copy exists; safe when several processes ask at once. */
-export async function ensureSynthetic(recipeName: string, recipe: SyntheticRecipe, dataRoot: string, opts: MakeOptions = {}): Promise<MakeResult> {
+/**
+ * Makes the dataset unless an up-to-date copy exists (or `force`); safe when several processes ask at once:
+ * one makes it, the others wait for it.
+ */
+export async function ensureSynthetic(recipeName: string, recipe: SyntheticRecipe, dataRoot: string, opts: MakeOptions & { force?: boolean } = {}): Promise<MakeResult> {
   const dir = resolve(dataRoot, recipe.location);
-  const current = readManifest(dir);
-  if (isUpToDate(current, recipe)) return { dir, made: false, images: current!.images, seconds: 0 };
-  return withLock(`${dir}.lock`, async () => {
-    const again = readManifest(dir);
-    // another process may have made it while we waited for the lock
-    if (isUpToDate(again, recipe)) return { dir, made: false, images: again!.images, seconds: 0 };
-    return makeSynthetic(recipeName, recipe, dataRoot, opts);
-  });
+  const upToDate = () => {
+    const manifest = readManifest(dir);
+    return !opts.force && isUpToDate(manifest, recipe) ? { dir, made: false, images: manifest!.images, seconds: 0 } : undefined;
+  };
+  // checked again under the lock: another process may have made it while we waited
+  return upToDate() ?? withLock(`${dir}.lock`, async () => upToDate() ?? makeSynthetic(recipeName, recipe, dataRoot, opts));
 }
 
-/** (Re)makes the dataset: rendered under a temporary name, swapped into place only when complete. */
+/**
+ * (Re)makes the dataset: rendered under a temporary name, swapped into place only when complete. Takes no
+ * lock; callers that may race use ensureSynthetic.
+ */
 export async function makeSynthetic(recipeName: string, recipe: SyntheticRecipe, dataRoot: string, opts: MakeOptions = {}): Promise<MakeResult> {
   const started = performance.now();
   const dir = resolve(dataRoot, recipe.location);
