@@ -1,0 +1,160 @@
+/**
+ * npm run bench:train — time of one training step (forward, backward, SGD update) of our backbones with an
+ * ArcFace head, next to PyTorch on CPU for the same architecture, batch, input and head (issue 6). Prints one
+ * JSON line per case and backend: {"case","backend","oursMsPerStep","torchMsPerStep","ratio"}; then, from one
+ * profiled step, each heavy kernel's GFLOP/s, and numpy's GEMM GFLOP/s for scale. Without PyTorch
+ * (Debian: apt-get install python3-torch) it says so and leaves torchMsPerStep and ratio null.
+ *
+ *   npx tsx bench/train.ts [--cases convnet,iresnet18] [--steps 3] [--warmup 2] [--backends ort-cpu]
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Command } from 'commander';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { ortCpuAvailable, registerOrtCpuBackend } from '../harness/backends/ort-cpu/index.js';
+import { ortIntraOpThreads } from '../harness/backends/ort-cpu/ort-runtime.js';
+import { createBackbone, findBackbonePlugin } from '../harness/backbone-registry.js';
+import { createLossHead, findLossPlugin } from '../harness/loss-registry.js';
+import { lossAndGradients, trainableVariables } from '../harness/training/train-step.js';
+import { MomentumSgd } from '../harness/training/sgd.js';
+import { numpyGemm, runPythonJson } from './python-reference.js';
+import { profileStep } from './train-step-profile.js';
+
+tf.env().set('PROD', true);
+
+interface TrainCase {
+  name: string;
+  backbone: string;
+  params: Record<string, number>;
+  inputShape: [number, number, number];
+  batch: number;
+}
+
+/** The two cases of issue 6. */
+const CASES: readonly TrainCase[] = [
+  { name: 'convnet', backbone: 'convnet', params: {}, inputShape: [32, 32, 1], batch: 128 },
+  { name: 'iresnet18', backbone: 'iresnet', params: { depth: 18 }, inputShape: [112, 112, 3], batch: 32 },
+];
+
+interface Settings {
+  steps: number;
+  warmup: number;
+  classes: number;
+  embeddingDim: number;
+  lr: number;
+}
+
+interface TorchResult {
+  msPerStep: number;
+  torch: string;
+  threads: number;
+}
+
+const TORCH_SCRIPT = readFileSync(fileURLToPath(new URL('./torch_train_step.py', import.meta.url)), 'utf8');
+
+function torchStep(c: TrainCase, s: Settings): { ms: number | null; note?: string } {
+  const config = {
+    backbone: c.backbone,
+    params: c.params,
+    inputShape: c.inputShape,
+    embeddingDim: s.embeddingDim,
+    numClasses: s.classes,
+    batch: c.batch,
+    threads: ortIntraOpThreads(),
+    lr: s.lr,
+    warmup: s.warmup,
+    steps: s.steps,
+  };
+  const candidates = [process.env.FLB_TORCH_PYTHON, '/usr/bin/python3', 'python3'].filter((p): p is string => !!p);
+  const r = runPythonJson<TorchResult>('torch', candidates, TORCH_SCRIPT, [JSON.stringify(config)]);
+  if (!r.result) return { ms: null, note: `PyTorch not measured: ${r.missing}` };
+  return { ms: r.result.msPerStep, note: `torch ${r.result.torch} on ${r.python}, ${r.result.threads} threads` };
+}
+
+/** Builds model, head and optimizer on the active backend; returns one training step and a disposer. */
+async function ourTrainer(c: TrainCase, s: Settings): Promise<{ step: (i: number) => number; dispose: () => void }> {
+  const backbone = await findBackbonePlugin(c.backbone);
+  const { model } = createBackbone(backbone.plugin, c.params, { inputShape: c.inputShape, embeddingDim: s.embeddingDim, seed: 1 });
+  const arcface = await findLossPlugin('arcface');
+  const { head } = createLossHead(arcface.plugin, {}, { numClasses: s.classes, embeddingDim: s.embeddingDim, seed: 1 });
+  const variables = trainableVariables(model, head);
+  const optimizer = new MomentumSgd(variables, 0.9, 5e-4);
+  const images = tf.randomNormal([c.batch, ...c.inputShape], 0, 1, 'float32', 1) as tf.Tensor4D;
+  const labels = tf.tensor1d(Array.from({ length: c.batch }, (_, i) => i % s.classes), 'int32');
+  return {
+    step(i) {
+      const r = lossAndGradients(model, head, variables, images, labels, i);
+      optimizer.apply(r.grads, s.lr);
+      tf.dispose(r.grads);
+      return r.loss;
+    },
+    dispose() {
+      optimizer.dispose();
+      head.dispose?.();
+      model.dispose();
+      tf.dispose([images, labels]);
+    },
+  };
+}
+
+async function oursMsPerStep(c: TrainCase, s: Settings, backend: string, profile: boolean) {
+  await tf.setBackend(backend);
+  const trainer = await ourTrainer(c, s);
+  for (let i = 0; i < s.warmup; i++) trainer.step(i);
+  const times: number[] = [];
+  for (let i = 0; i < s.steps; i++) {
+    const t = performance.now();
+    trainer.step(s.warmup + i);
+    times.push(performance.now() - t);
+  }
+  const kernels = profile ? await profileStep(() => void trainer.step(s.warmup + s.steps)) : undefined;
+  trainer.dispose();
+  return { ms: times.reduce((a, b) => a + b, 0) / times.length, times, kernels };
+}
+
+async function main(): Promise<void> {
+  const o = new Command()
+    .option('--cases <names>', `comma-separated, of ${CASES.map((c) => c.name).join(', ')}`, CASES.map((c) => c.name).join(','))
+    .option('--backends <names>', "tfjs backends to time (the reference 'cpu' takes minutes per step)", 'ort-cpu')
+    .option('--steps <n>', 'timed steps per case (after warm-up), the same on both sides', '3')
+    .option('--warmup <n>', 'untimed steps first (graph compilation, allocator warm-up)', '2')
+    .option('--classes <n>', 'classes of the ArcFace head', '1000')
+    .option('--no-torch', 'skip PyTorch')
+    .option('--no-profile', 'skip the per-kernel profile')
+    .parse()
+    .opts<{ cases: string; backends: string; steps: string; warmup: string; classes: string; torch: boolean; profile: boolean }>();
+  const settings: Settings = { steps: Number(o.steps), warmup: Number(o.warmup), classes: Number(o.classes), embeddingDim: 512, lr: 0.01 };
+  const backends = o.backends.split(',');
+  if (backends.includes('ort-cpu')) {
+    if (!ortCpuAvailable()) throw new Error('onnxruntime-node cannot be loaded on this machine: no ort-cpu backend to time');
+    await registerOrtCpuBackend();
+  }
+  const numpy = numpyGemm(1024, 512, 1024);
+  console.log(JSON.stringify({ kernel: 'numpy GEMM', dims: [1024, 512, 1024], python: numpy.python, ...(numpy.result ?? { missing: numpy.missing }) }));
+  for (const name of o.cases.split(',')) {
+    const c = CASES.find((x) => x.name === name);
+    if (!c) throw new Error(`unknown case '${name}'; cases: ${CASES.map((x) => x.name).join(', ')}`);
+    const torch = o.torch ? torchStep(c, settings) : { ms: null, note: 'PyTorch skipped (--no-torch)' };
+    for (const backend of backends) {
+      const ours = await oursMsPerStep(c, settings, backend, o.profile);
+      const ratio = torch.ms === null ? null : Number((ours.ms / torch.ms).toFixed(2));
+      console.log(
+        JSON.stringify({
+          case: c.name,
+          backend,
+          oursMsPerStep: Math.round(ours.ms),
+          torchMsPerStep: torch.ms === null ? null : Math.round(torch.ms),
+          ratio,
+          batch: c.batch,
+          input: c.inputShape,
+          steps: settings.steps,
+          oursStepsMs: ours.times.map(Math.round),
+          note: torch.note,
+        }),
+      );
+      for (const k of ours.kernels?.kernels ?? []) console.log(JSON.stringify({ case: c.name, backend, ...k }));
+    }
+  }
+}
+
+await main();
