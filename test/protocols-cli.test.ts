@@ -9,6 +9,7 @@ import { writeNpy } from '../harness/formats/npy.js';
 import { UserError } from '../harness/errors.js';
 import { loadPairs } from '../harness/commands/eval-lfw.js';
 import { runMegaface, type MegafaceFlags } from '../harness/commands/eval-megaface.js';
+import { runIjbc } from '../harness/commands/eval-ijbc.js';
 
 /** `flb eval …` end to end in a child process: exit code, stdout, stderr. */
 const cli = fileURLToPath(new URL('../harness/cli.ts', import.meta.url));
@@ -156,7 +157,8 @@ test('ijbc: the release folder (with meta/) is accepted; a pair naming an unknow
   t.deepEqual(result.counts, { images: 4, templates: 4, pairs: 4, genuine: 2, impostor: 2 });
   t.is(result.auc, 1);
   const bad = ijbcFixture('ijbc-bad', ['1 2 1', '3 7 0']);
-  const e = await flb(['ijbc', '--features', join(bad, 'ijbc.npy'), '--meta', join(bad, 'meta')]);
-  t.is(e.code, 2);
-  t.regex(e.stderr, /ijbc_template_pair_label\.txt: pair 2 \(3 7\): template 7 has no images/);
+  await t.throwsAsync(runIjbc({ features: join(bad, 'ijbc.npy'), meta: join(bad, 'meta'), faceness: true, threads: 1, quiet: true }), {
+    instanceOf: UserError,
+    message: /ijbc_template_pair_label\.txt: pair 2 \(3 7\): template 7 has no images/,
+  });
 });
