@@ -10,6 +10,14 @@ export interface PaperColumn extends MetricDefinition {
   read(run: RunRecord): number | undefined;
 }
 
+const PROTOCOL_NAMES: Record<string, string> = { lfw: 'LFW', megaface: 'MegaFace', ijbc: 'IJB-C' };
+
+/** The benchmark a column belongs to, from its key's protocol prefix: what a paper's spanning header names. */
+export function protocolName(key: string): string {
+  const prefix = key.split('.')[0];
+  return PROTOCOL_NAMES[prefix] ?? prefix;
+}
+
 export const IJBC_FARS = ['1e-6', '1e-5', '1e-4', '1e-3', '1e-2', '1e-1'] as const;
 
 /** 1000000 → "1M", 10000 → "10k": how papers label distractor counts. */

@@ -28,7 +28,6 @@ export interface CurveChart {
   lines: 'mean' | 'per-run';
   /** Show the points as dots (sparse curves) or only in tooltips (dense curves). */
   points: boolean;
-  interpolate?: 'linear' | 'step' | 'monotone';
 }
 
 /**
@@ -78,7 +77,7 @@ export function curveChart(chart: CurveChart): TopLevelSpec {
     encoding: { x: encodeX, y: encodeY, color },
     layer: [
       {
-        mark: { type: 'line', interpolate: chart.interpolate ?? 'linear', clip: true },
+        mark: { type: 'line', clip: true },
         encoding: { strokeDash: dashEncoding(chart.colors), ...(chart.lines === 'per-run' ? { detail: { field: 'run', type: 'nominal' } } : {}) },
       },
       {
