@@ -25,13 +25,13 @@ export function noisyIndices(paths: readonly string[], noise: readonly string[])
   const entries = new Set(noise);
   const out = new Set<number>();
   paths.forEach((path, i) => {
-    // Try the whole path, then each shorter suffix that starts after a '/'.
-    for (let from = 0; from >= 0; from = path.indexOf('/', from) + 1 || -1) {
-      if (entries.has(path.slice(from))) {
-        out.add(i);
-        break;
-      }
-    }
+    if (pathSuffixes(path).some((suffix) => entries.has(suffix))) out.add(i);
   });
   return out;
+}
+
+/** "a/b/c.jpg" → ["a/b/c.jpg", "b/c.jpg", "c.jpg"]. */
+function pathSuffixes(path: string): string[] {
+  const parts = path.split('/');
+  return parts.map((_, i) => parts.slice(i).join('/'));
 }

@@ -115,7 +115,7 @@ function bruteMegaface(set: RandomSet, lists: number[][], noiseProbes: Set<numbe
   const probes = set.probeRows.map(unit);
   for (const p of noiseProbes) {
     const clean = probes.filter((_, q) => set.ids[q] === set.ids[p] && !noiseProbes.has(q));
-    probes[p] = unit(clean.reduce((acc, v) => acc.map((x, d) => x + v[d]), Array(v0(clean)).fill(0)));
+    probes[p] = unit(clean.reduce((acc, v) => acc.map((x, d) => x + v[d]), Array(probes[p].length).fill(0)));
   }
   const distractors = set.distractorRows.map((v, r) => (noiseDistractors.has(r) ? v.map(() => 0) : unit(v)));
   const identification: Record<string, number[]> = {};
@@ -142,9 +142,6 @@ function bruteMegaface(set: RandomSet, lists: number[][], noiseProbes: Set<numbe
     return genuine.filter((g) => g > impostor[k]).length / genuine.length;
   });
   return { identification, tar };
-}
-function v0(rows: number[][]): number {
-  return rows[0].length;
 }
 
 function toInput(set: RandomSet, lists: number[][], noiseProbes: Set<number>, noiseDistractors: Set<number>): MegafaceInput {
