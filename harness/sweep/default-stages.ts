@@ -3,6 +3,7 @@ import { openTrainSet } from '../data/registry.js';
 import type { TrainSet } from '../data/train-set.js';
 import { embedRun } from '../embedding/embed-run.js';
 import type { BackendChoice } from '../engine.js';
+import { evaluateRun } from '../evaluation/evaluate-run.js';
 import { findLossPlugin } from '../loss-registry.js';
 import type { ProgressMode } from '../progress.js';
 import type { RunConfig } from '../training/definition.js';
@@ -46,16 +47,10 @@ export function defaultStages(opts: DefaultStageOptions): SweepStages {
     },
     async evaluate(run, dataset) {
       const common = { dataRoot: opts.dataRoot, progress: opts.progress, flip: opts.embedding.flip };
+      // Embedding first, with the sweep's batch size; evaluateRun then finds the feature sets and scores them.
       await embedRun(run, dataset, { ...common, batchSize: opts.embedding.batchSize });
-      const { evaluateRun } = (await import(EVALUATE_RUN_MODULE)) as EvaluateRunModule;
       await evaluateRun(run, dataset, { ...common, threads: opts.threads });
     },
     async close() {},
   };
-}
-
-// Imported lazily so that the CLI starts even where the evaluation module is not present yet.
-const EVALUATE_RUN_MODULE = '../evaluation/evaluate-run.js';
-interface EvaluateRunModule {
-  evaluateRun(run: Parameters<typeof embedRun>[0], dataset: string, opts: { dataRoot?: string; threads?: number; progress?: ProgressMode; flip?: boolean }): Promise<object>;
 }

@@ -1,6 +1,7 @@
 import type { RunStore } from '../run-store.js';
 import type { Leaderboard, LeaderboardRow, MetricDefinition, MetricSummary, RunFailure } from './leaderboard.js';
 import { metricsOf } from './protocol-metrics.js';
+import { storedResult } from './run-work.js';
 import type { SweepPlan } from './sweep-plan.js';
 
 /**
@@ -26,11 +27,11 @@ export function buildLeaderboard(plan: SweepPlan, store: RunStore, createdAt = n
         failures.push({ run: run.id, state: status.state, step: status.step, reason: status.reason ?? '' });
         continue;
       }
-      const results = plan.evaluate.map((d) => ({ protocol: d.protocol!, result: handle.readResult(d.protocol!) }));
+      const results = plan.evaluate.map((evaluation) => ({ evaluation, result: storedResult(handle, evaluation) }));
       if (status?.state !== 'done' || results.some((r) => r.result === null)) continue;
       seeds.done++;
-      for (const { protocol, result } of results) {
-        for (const { definition, value } of metricsOf(protocol, result!)) {
+      for (const { evaluation, result } of results) {
+        for (const { definition, value } of metricsOf(evaluation.protocol, result!, evaluation.metricPrefix)) {
           if (!definitions.has(definition.key)) definitions.set(definition.key, definition);
           values.set(definition.key, [...(values.get(definition.key) ?? []), value]);
         }
@@ -68,7 +69,7 @@ export function summarise(values: readonly number[]): MetricSummary {
 
 /** Protocols in the config's order; within one, the order metricsOf lists them. */
 function orderMetrics(definitions: MetricDefinition[], plan: SweepPlan): MetricDefinition[] {
-  const rank = (key: string) => plan.evaluate.findIndex((d) => key.startsWith(`${d.protocol}.`));
+  const rank = (key: string) => plan.evaluate.findIndex((d) => key.startsWith(`${d.metricPrefix}.`));
   return definitions
     .map((d, i) => ({ d, i }))
     .sort((a, b) => rank(a.d.key) - rank(b.d.key) || a.i - b.i)

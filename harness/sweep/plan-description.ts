@@ -52,7 +52,7 @@ function workText(work: RunWork): string {
   if (work.training.kind === 'fresh') parts.push('train');
   if (work.training.kind === 'resume') parts.push(`resume training (${work.training.fromStatus.state} at step ${work.training.fromStatus.step})`);
   if (work.training.kind === 'complete' && work.training.failedAfter) parts.push('retry after a failed evaluation');
-  if (work.evaluate.length) parts.push(`evaluate ${work.evaluate.map((d) => d.protocol).join(', ')}`);
+  if (work.evaluate.length) parts.push(`evaluate ${work.evaluate.map((d) => d.resultName).join(', ')}`);
   return parts.join(', then ');
 }
 

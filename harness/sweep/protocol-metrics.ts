@@ -22,8 +22,11 @@ export interface MetricValue {
 const IJBC_FARS = ['1e-6', '1e-5', '1e-4', '1e-3', '1e-2', '1e-1'];
 const MEGAFACE_FARS = ['1e-6', '1e-5', '1e-4'];
 
-/** Every leaderboard metric in one protocol result, in column order; values that are absent or not finite are left out. */
-export function metricsOf(protocol: Protocol, result: Record<string, unknown>): MetricValue[] {
+/**
+ * Every leaderboard metric in one protocol result, in column order; values that are absent or not finite are
+ * left out. Keys start with `prefix` (the protocol, or a .bin set's own name, so that CFP-FP and LFW stay apart).
+ */
+export function metricsOf(protocol: Protocol, result: Record<string, unknown>, prefix: string = protocol): MetricValue[] {
   const out: MetricValue[] = [];
   const add = (definition: MetricDefinition, value: unknown) => {
     if (typeof value === 'number' && Number.isFinite(value)) out.push({ definition, value });
@@ -31,9 +34,10 @@ export function metricsOf(protocol: Protocol, result: Record<string, unknown>): 
   const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {});
 
   if (protocol === 'lfw') {
-    add({ key: 'lfw.accuracy', title: 'LFW', better: 'higher', unit: 'percent' }, result.accuracy);
-    add({ key: 'lfw.auc', title: 'LFW AUC', better: 'higher', unit: 'percent' }, result.auc);
-    add({ key: 'lfw.eer', title: 'LFW EER', better: 'lower', unit: 'percent' }, result.eer);
+    const name = prefix === 'lfw' ? 'LFW' : prefix;
+    add({ key: `${prefix}.accuracy`, title: name, better: 'higher', unit: 'percent' }, result.accuracy);
+    add({ key: `${prefix}.auc`, title: `${name} AUC`, better: 'higher', unit: 'percent' }, result.auc);
+    add({ key: `${prefix}.eer`, title: `${name} EER`, better: 'lower', unit: 'percent' }, result.eer);
   } else if (protocol === 'megaface') {
     const identification = record(result.identification);
     const sizes = Object.keys(identification).sort((a, b) => Number(a) - Number(b));

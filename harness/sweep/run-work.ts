@@ -1,5 +1,5 @@
 import type { RunHandle, RunStatus } from '../run-store.js';
-import type { PlannedDataset, PlannedRun } from './sweep-plan.js';
+import type { PlannedEvaluation, PlannedRun } from './sweep-plan.js';
 
 /**
  * What is still to do for one run, read from what the run store holds: the unit of resumption is the stage.
@@ -17,14 +17,24 @@ export type TrainingWork =
 export interface RunWork {
   training: TrainingWork;
   /** Evaluation datasets without a result yet (none after a divergence). */
-  evaluate: PlannedDataset[];
+  evaluate: PlannedEvaluation[];
 }
 
-export function runWork(run: PlannedRun, handle: RunHandle, evaluate: readonly PlannedDataset[]): RunWork {
+export function runWork(run: PlannedRun, handle: RunHandle, evaluate: readonly PlannedEvaluation[]): RunWork {
   const status = handle.readStatus();
   const training = trainingWork(status, run.definition.train.steps);
   if (training.kind === 'diverged') return { training, evaluate: [] };
-  return { training, evaluate: evaluate.filter((d) => handle.readResult(d.protocol!) === null) };
+  return { training, evaluate: evaluate.filter((d) => storedResult(handle, d) === null) };
+}
+
+/**
+ * The run's result for this evaluation, if it has one for this very dataset: a result of another set of the
+ * same protocol (the config changed) does not count.
+ */
+export function storedResult(handle: RunHandle, evaluation: PlannedEvaluation): Record<string, unknown> | null {
+  const result = handle.readResult(evaluation.resultName);
+  if (result === null) return null;
+  return result.dataset === undefined || result.dataset === evaluation.entry.name ? result : null;
 }
 
 function trainingWork(status: RunStatus | null, steps: number): TrainingWork {

@@ -1,6 +1,7 @@
 import { findBackbonePlugin, type LoadedBackbonePlugin } from '../backbone-registry.js';
 import { datasetStatus, getDataset, missingFiles, resolveDataset, type DatasetEntry, type DatasetStatus, type RegistryOptions } from '../data/registry.js';
 import { UserError } from '../errors.js';
+import { resultName } from '../evaluation/evaluate-run.js';
 import { lossParams, loadLossPlugins, type LoadedLossPlugin } from '../loss-registry.js';
 import { resolveParams, type ResolvedParams } from '../plugin-params.js';
 import { definitionHash } from '../run-store.js';
@@ -35,8 +36,14 @@ export interface PlannedDataset {
   status: DatasetStatus;
   /** What is absent, for a dataset that is missing. */
   missing: string[];
-  /** Set for evaluation datasets. */
-  protocol?: Protocol;
+}
+
+export interface PlannedEvaluation extends PlannedDataset {
+  protocol: Protocol;
+  /** The run keeps the result as eval/<resultName>.json: the protocol, or the dataset's name for a .bin set. */
+  resultName: string;
+  /** Leaderboard metric keys start with `<metricPrefix>.`; titles name it too (e.g. 'LFW', 'cfp-fp'). */
+  metricPrefix: string;
 }
 
 export interface SweepPlan {
@@ -44,7 +51,7 @@ export interface SweepPlan {
   backbone: LoadedBackbonePlugin;
   backboneParams: Record<string, ParamValue>;
   trainSet: PlannedDataset;
-  evaluate: PlannedDataset[];
+  evaluate: PlannedEvaluation[];
   variants: SweepVariant[];
   /** Variant by variant, seeds in config order within each. */
   runs: PlannedRun[];
@@ -61,16 +68,17 @@ export async function planSweep(config: SweepConfig, registry: RegistryOptions =
   if (trainEntry.role !== 'train') {
     throw new UserError(`${where('train.dataset')}: "${trainEntry.name}" is a ${trainEntry.role} set, not a training set`);
   }
-  const evaluate = config.evaluate.map((name, i) => {
+  const evaluate = config.evaluate.map((name, i): PlannedEvaluation => {
     const entry = datasetAt(name, registry, rethrow(`evaluate[${i}]`));
     const protocol = protocolOfRole(entry.role);
     if (!protocol) throw new UserError(`${where(`evaluate[${i}]`)}: "${name}" is a ${entry.role} set; expected an lfw, megaface, ijbc or verification-bin set`);
-    return { ...datasetState(entry, registry), protocol };
+    const file = resultName(entry.role, entry.name);
+    return { ...datasetState(entry, registry), protocol, resultName: file, metricPrefix: file };
   });
   for (const [i, d] of evaluate.entries()) {
-    const first = evaluate.findIndex((o) => o.protocol === d.protocol);
+    const first = evaluate.findIndex((o) => o.resultName === d.resultName);
     if (first !== i) {
-      // Each run keeps one eval/<protocol>.json, so two sets of one protocol would overwrite each other.
+      // A run keeps one eval/<protocol>.json, so two sets of one protocol would overwrite each other.
       throw new UserError(`${where(`evaluate[${i}]`)}: "${d.entry.name}" and "${evaluate[first]!.entry.name}" are both ${d.protocol} sets; a sweep evaluates one dataset per protocol`);
     }
   }

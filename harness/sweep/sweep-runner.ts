@@ -1,7 +1,7 @@
 import { hasCheckpoint } from '../training/checkpoint.js';
 import { startProgress, type Progress, type ProgressMode } from '../progress.js';
 import type { RunHandle, RunState, RunStore } from '../run-store.js';
-import { isFinished, runWork, type RunWork } from './run-work.js';
+import { isFinished, runWork, storedResult, type RunWork } from './run-work.js';
 import type { SweepStages } from './run-stages.js';
 import type { PlannedRun, SweepPlan } from './sweep-plan.js';
 
@@ -106,7 +106,7 @@ async function advanceRun(run: PlannedRun, handle: RunHandle, work: RunWork, opt
     for (const dataset of work.evaluate) {
       stage = `evaluate ${dataset.entry.name}`;
       await opts.stages.evaluate(handle, dataset.entry.name);
-      if (handle.readResult(dataset.protocol!) === null) throw new Error(`no eval/${dataset.protocol}.json was written`);
+      if (storedResult(handle, dataset) === null) throw new Error(`no eval/${dataset.resultName}.json for ${dataset.entry.name} was written`);
       advance(counter.evalUnits, `evaluated ${run.variant.label} (seed ${run.seed}) on ${dataset.entry.name}`);
     }
     return 'done';
