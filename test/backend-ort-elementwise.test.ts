@@ -16,17 +16,17 @@ async function bothBackends(compute: () => tf.Tensor | tf.Tensor[]): Promise<{ o
 }
 
 // Shapes at least ORT_MIN_ELEMENTS large, so the ORT path (not the small-tensor fallback) is what is compared.
-const ACTIVATION_SHAPE = [4, 16, 16, 32];
+const ACTIVATION_SHAPE = [2, 16, 16, 32];
 const rng = makeRng('elementwise');
-const BIG_DATA = rng.values(4 * 16 * 16 * 32).map((v) => 3 * v);
+const BIG_DATA = rng.values(2 * 16 * 16 * 32).map((v) => 3 * v);
 const big = () => tf.tensor(BIG_DATA, ACTIVATION_SHAPE);
 
 maybe('the activation shape used here is large enough to run on ORT', (t) => {
-  t.true(4 * 16 * 16 * 32 >= ORT_MIN_ELEMENTS);
+  t.true(2 * 16 * 16 * 32 >= ORT_MIN_ELEMENTS);
 });
 
 maybe('unary kernels match the cpu kernels', async (t) => {
-  const x = rng.values(4 * 16 * 16 * 32).map((v) => 3 * v);
+  const x = rng.values(2 * 16 * 16 * 32).map((v) => 3 * v);
   x[7] = NaN; // Step keeps NaN; the rest propagate it the same way
   const positive = x.map((v) => Math.abs(v) + 0.01);
   const cases: [string, (v: tf.Tensor) => tf.Tensor, Float32Array][] = [
@@ -65,7 +65,7 @@ maybe('binary kernels match the cpu kernels with numpy broadcasting', async (t) 
     ['div', tf.div],
     ['squaredDifference', tf.squaredDifference],
   ];
-  const partners = [[32], [1, 1, 1, 32], [4, 1, 1, 1], [16, 1], [], ACTIVATION_SHAPE];
+  const partners = [[32], [1, 1, 1, 32], [2, 1, 1, 1], [16, 1], [], ACTIVATION_SHAPE];
   for (const [name, op] of ops) {
     for (const shape of partners) {
       const size = shape.reduce((p, d) => p * d, 1);
@@ -80,6 +80,24 @@ maybe('binary kernels match the cpu kernels with numpy broadcasting', async (t) 
         const err = relativeError(ours[0]!, reference[0]!);
         t.true(err <= RELATIVE_TOLERANCE, `${name} ${order} [${shape}]: rel err ${err}`);
       }
+    }
+  }
+});
+
+maybe('prelu with per-channel slopes matches the cpu kernel, forward and gradient', async (t) => {
+  const slopes = rng.values(32).map((v) => 0.25 + 0.2 * v);
+  for (const alphaShape of [[32], [1, 1, 32]]) {
+    const { ours, reference, ortRuns } = await bothBackends(() => {
+      const x = big();
+      const alpha = tf.tensor(slopes, alphaShape);
+      const probe = tf.randomUniform(ACTIVATION_SHAPE, -1, 1, 'float32', 3);
+      const [dx, dalpha] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.prelu(a, b).mul(probe).sum())([x, alpha]);
+      return [tf.prelu(x, alpha), dx!, dalpha!];
+    });
+    t.true(ortRuns >= 2, `prelu [${alphaShape}] ran on ORT`);
+    for (let i = 0; i < 3; i++) {
+      const err = relativeError(ours[i]!, reference[i]!);
+      t.true(err <= RELATIVE_TOLERANCE, `prelu [${alphaShape}] output ${i}: rel err ${err}`);
     }
   }
 });
@@ -103,7 +121,7 @@ maybe('Sum, Mean, Max and Min over any axes, with and without keepDims, match th
     }
   }
   // By hand: the sum over all axes of 0..n−1 is n(n−1)/2, in float32 exactly representable here.
-  const n = 4 * 16 * 16 * 32;
+  const n = 2 * 16 * 16 * 32;
   const [total] = await onBackend('ort-cpu', () => tf.sum(tf.range(0, n).reshape(ACTIVATION_SHAPE), [0, 1, 2, 3]));
   t.is(total, (n * (n - 1)) / 2);
 });

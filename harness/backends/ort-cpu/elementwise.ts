@@ -113,6 +113,29 @@ export function makeUnaryKernel(kernel: string, reference: ReferenceKernel) {
   };
 }
 
+/**
+ * Prelu(x, alpha): ONNX PRelu broadcasts alpha to x one way only, which is every case tfjs layers produce
+ * (alpha [C] or [1, 1, C] against [N, H, W, C]); two-way broadcasts stay on the reference kernel.
+ */
+export function makePreluKernel(reference: ReferenceKernel) {
+  return ({ inputs, backend, attrs }: OrtKernelArgs<{ x: TensorInfo; alpha: TensorInfo }, NamedAttrMap>): TensorInfo | TensorInfo[] => {
+    const { x, alpha } = inputs;
+    if (!ortEligible(backend, [x, alpha]) || !largeEnoughForOrt(x.shape)) return reference({ inputs, backend, attrs });
+    const yShape = broadcast_util.assertAndGetBroadcastShape(x.shape, alpha.shape);
+    if (yShape.length !== x.shape.length || yShape.some((d, i) => d !== x.shape[i])) return reference({ inputs, backend, attrs });
+    const session = cachedSession(`prelu|${shapeKey(x.shape)}|${shapeKey(alpha.shape)}`, () => ({
+      nodes: [{ op: 'PRelu', inputs: ['x', 'alpha'], outputs: ['y'] }],
+      inputs: [float32Value('x', x.shape), float32Value('alpha', alpha.shape)],
+      outputs: [float32Value('y', x.shape)],
+    }));
+    const y = session.run({
+      x: { data: float32Data(backend, x), dims: x.shape },
+      alpha: { data: float32Data(backend, alpha), dims: alpha.shape },
+    }).y.data;
+    return float32Output(backend, x.shape, y);
+  };
+}
+
 export function makeBinaryKernel(kernel: string, reference: ReferenceKernel) {
   return ({ inputs, backend, attrs }: OrtKernelArgs<{ a: TensorInfo; b: TensorInfo }, NamedAttrMap>): TensorInfo | TensorInfo[] => {
     const { a, b } = inputs;

@@ -5,7 +5,7 @@ import { makeBatchMatMulKernel, makeFusedMatMulKernel } from './matmul.js';
 import { makeConv2dKernel, makeFusedConv2dKernel } from './conv2d.js';
 import { makeConv2dBackpropInputKernel } from './conv2d-backprop-input.js';
 import { makeConv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
-import { BINARY_OPS, UNARY_OPS, makeBinaryKernel, makeUnaryKernel } from './elementwise.js';
+import { BINARY_OPS, UNARY_OPS, makeBinaryKernel, makePreluKernel, makeUnaryKernel } from './elementwise.js';
 import { REDUCTION_KERNELS, makeReductionKernel } from './reduction.js';
 import { makeTileKernel } from './tile.js';
 import { makeBatchNormKernel } from './batch-norm.js';
@@ -38,6 +38,7 @@ const ORT_KERNELS: Record<string, KernelFactory> = {
   FusedBatchNorm: makeBatchNormKernel,
   Tile: makeTileKernel,
   MaxPoolGrad: makeMaxPoolGradKernel,
+  Prelu: makePreluKernel,
   ...Object.fromEntries(Object.keys(UNARY_OPS).map((k) => [k, (ref: ReferenceKernel) => makeUnaryKernel(k, ref)])),
   ...Object.fromEntries(Object.keys(BINARY_OPS).map((k) => [k, (ref: ReferenceKernel) => makeBinaryKernel(k, ref)])),
   ...Object.fromEntries(REDUCTION_KERNELS.map((k) => [k, (ref: ReferenceKernel) => makeReductionKernel(k, ref)])),
