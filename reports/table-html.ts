@@ -3,12 +3,12 @@ import { headerWithUnit } from './metric-format.js';
 import { failureNotes } from './table-notes.js';
 import type { ResultsTable, TableCell } from './results-table.js';
 
-/** The results table as an HTML fragment for index.html; a cell's tooltip names the seeds it averages. */
+/** The results table as an HTML fragment for index.html. */
 export function resultsTableHtml(table: ResultsTable): string {
   const head = ['Loss', 'Seeds', ...table.columns.map(headerWithUnit)].map((h) => `<th>${escapeHtml(h)}</th>`).join('');
   const body = table.rows
     .map((r) => {
-      const cells = r.cells.map((cell) => cellHtml(cell)).join('');
+      const cells = r.cells.map((cell) => cellHtml(cell, r.runs)).join('');
       return `<tr><th scope="row">${escapeHtml(r.variant)}</th><td>${escapeHtml(r.seedsText)}</td>${cells}</tr>`;
     })
     .join('\n');
@@ -18,9 +18,11 @@ export function resultsTableHtml(table: ResultsTable): string {
 <p class="caption">Mean ± std over seeds (population std); best per column in bold.</p>${noteList}`;
 }
 
-function cellHtml(cell: TableCell): string {
+/** The cell's hover text names the runs behind it, so every number can be traced to its folders. */
+function cellHtml(cell: TableCell, runs: string[]): string {
   if (!cell.formatted || !cell.summary) return '<td class="missing">—</td>';
   const mean = cell.best ? `<strong>${cell.formatted.mean}</strong>` : cell.formatted.mean;
   const std = cell.formatted.std === null ? '' : ` <span class="std">± ${cell.formatted.std}</span>`;
-  return `<td title="${cell.summary.n} seed(s)"${cell.best ? ' class="best"' : ''}>${mean}${std}</td>`;
+  const trace = `mean of ${cell.summary.n} seed(s) over the finished runs of: ${runs.join(', ')}`;
+  return `<td title="${escapeHtml(trace)}"${cell.best ? ' class="best"' : ''}>${mean}${std}</td>`;
 }

@@ -56,9 +56,19 @@ test('figures carry the run files\' numbers: ROC points per run, MegaFace sizes,
   t.deepEqual([...new Set(spec(byName(figures, 'ijbc-roc')).data.values.filter((v) => v.variant === 'AdaCos (dynamic)').map((v) => v.run))], ['adacos-dynamic-3-seed1']);
   const mf = spec(byName(figures, 'megaface-identification')).data.values.filter((v) => v.run === 'arcface-2-seed1');
   t.deepEqual(mf.map((v) => v.distractors), [10, 100, 1000, 10000]);
-  // Training curves keep the diverged seed's steps up to where it stopped (20..120 every 20).
-  const loss = spec(byName(figures, 'training-loss')).data.values.filter((v) => v.run === 'adacos-dynamic-3-seed2');
-  t.deepEqual(loss.map((v) => v.step), [20, 40, 60, 80, 100, 120]);
+});
+
+test('training curves average finished runs; a variant with none shows its diverged run up to where it stopped', (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'flb-report-figures-'));
+  t.teardown(() => rmSync(root, { recursive: true, force: true }));
+  const variants = defaultVariants();
+  variants.push({ variant: 'SphereFace', loss: 'sphereface', title: 'SphereFace', quality: [null], scale: () => 1 });
+  const figures = reportFigures(loadSweep(writeFixtureSweep(root, variants))).flatMap((o) => ('figure' in o ? [o.figure] : []));
+  const runsIn = (name: string, variant: string) => [...new Set(spec(byName(figures, name)).data.values.filter((v) => v.variant === variant).map((v) => v.run))];
+  t.deepEqual(runsIn('training-loss', 'AdaCos (dynamic)'), ['adacos-dynamic-3-seed1']);
+  t.deepEqual(runsIn('training-loss', 'CosFace'), ['cosface-1-seed1', 'cosface-1-seed2']);
+  const sphere = spec(byName(figures, 'scale')).data.values.filter((v) => v.variant === 'SphereFace');
+  t.deepEqual(sphere.map((v) => v.step), [20, 40, 60, 80, 100, 120]);
 });
 
 test('axes: log FAR and log distractors with decade ticks, titles with units', (t) => {

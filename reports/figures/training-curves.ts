@@ -18,7 +18,7 @@ const CURVES: TrainingCurve[] = [
     title: 'Training loss',
     field: 'loss',
     y: { title: 'Cross-entropy loss (nats)', zero: false },
-    caption: 'Mean softmax cross-entropy of the logged window of steps, mean over seeds; metrics.jsonl "loss".',
+    caption: 'Mean softmax cross-entropy of the logged window of steps, mean over the finished seeds; metrics.jsonl "loss".',
   },
   {
     name: 'training-accuracy',
@@ -43,7 +43,18 @@ const CURVES: TrainingCurve[] = [
   },
 ];
 
-export function trainingCurveFigures(runs: RunRecord[], colors: VariantColors): FigureOutcome[] {
+/**
+ * The runs whose curves are averaged: a variant's finished runs, since a diverged seed would drop out of the mean
+ * part-way and bend the curve; a variant with no finished run shows its unfinished ones, so a divergence is seen.
+ */
+export function runsForCurves(runs: RunRecord[]): RunRecord[] {
+  const finished = (r: RunRecord) => r.status?.state === 'done';
+  const variantsDone = new Set(runs.filter(finished).map((r) => r.variant));
+  return runs.filter((r) => finished(r) || !variantsDone.has(r.variant));
+}
+
+export function trainingCurveFigures(allRuns: RunRecord[], colors: VariantColors): FigureOutcome[] {
+  const runs = runsForCurves(allRuns);
   return CURVES.map((curve) => {
     const values = runs.flatMap((run) =>
       run.metrics.flatMap((line) => {

@@ -26,7 +26,8 @@ export interface PageVisit<T> {
  * expression evaluated in the page) is true, then returns `inspect`'s value and everything the page complained about.
  */
 export async function visitPage<T>(file: string, ready: string, inspect: string, opts: { hover?: string; timeoutMs?: number } = {}): Promise<PageVisit<T>> {
-  const timeoutMs = opts.timeoutMs ?? 30_000;
+  // Generous: the machine running the tests may be shared and loaded.
+  const timeoutMs = opts.timeoutMs ?? 90_000;
   const binary = chromiumPath();
   if (!binary) throw new Error('chromium not found (apt-get install -y chromium)');
   const profile = mkdtempSync(join(tmpdir(), 'flb-chromium-'));
@@ -36,7 +37,8 @@ export async function visitPage<T>(file: string, ready: string, inspect: string,
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--no-first-run', '--disable-dev-shm-usage', `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // Its own process group, so the renderer and zygote children end with it (they would keep the profile busy).
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
   try {
     const port = await devtoolsPort(browser);
@@ -91,16 +93,21 @@ export async function visitPage<T>(file: string, ready: string, inspect: string,
       await client.close();
     }
   } finally {
-    browser.kill('SIGKILL');
-    await new Promise((r) => browser.once('exit', r));
-    rmSync(profile, { recursive: true, force: true });
+    const exited = browser.exitCode !== null || browser.signalCode !== null ? Promise.resolve() : new Promise((r) => browser.once('exit', r));
+    try {
+      process.kill(-browser.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    await exited;
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 }
 
 function devtoolsPort(browser: ChildProcess): Promise<number> {
   return new Promise((resolve, reject) => {
     let text = '';
-    const timer = setTimeout(() => reject(new Error(`chromium did not start its DevTools endpoint:\n${text}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`chromium did not start its DevTools endpoint:\n${text}`)), 90_000);
     browser.stderr!.on('data', (chunk: Buffer) => {
       text += chunk.toString();
       const match = /DevTools listening on ws:\/\/[^:]+:(\d+)\//.exec(text);
