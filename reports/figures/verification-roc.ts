@@ -8,8 +8,17 @@ interface Roc {
   tpr: number[];
 }
 
+interface RocFigure {
+  name: string;
+  title: string;
+  caption: string;
+  /** Which eval file the ROC comes from, for the note when no run has one. */
+  source: string;
+  pick(run: RunRecord): Roc | undefined;
+}
+
 /** ROC points of every run that has them; FAR = 0 has no place on a log axis, so those points are left out. */
-function rocValues(runs: RunRecord[], pick: (r: RunRecord) => Roc | undefined) {
+function rocValues(runs: RunRecord[], pick: RocFigure['pick']) {
   return runs.flatMap((run) => {
     const roc = pick(run);
     if (!roc || !Array.isArray(roc.fpr) || !Array.isArray(roc.tpr)) return [];
@@ -17,16 +26,17 @@ function rocValues(runs: RunRecord[], pick: (r: RunRecord) => Roc | undefined) {
   });
 }
 
-export function lfwRocFigure(runs: RunRecord[], colors: VariantColors): FigureOutcome {
-  const values = rocValues(runs, (r) => r.eval.lfw?.roc);
-  const meta = { name: 'lfw-roc', title: 'LFW verification ROC' };
-  if (values.length === 0) return { skipped: { ...meta, reason: 'no run has eval/lfw.json with a ROC' } };
+/** TAR against FAR on a log axis, one line per run (ROC points differ between runs, so they are not averaged). */
+function rocFigure(figure: RocFigure, runs: RunRecord[], colors: VariantColors): FigureOutcome {
+  const values = rocValues(runs, figure.pick);
+  if (values.length === 0) return { skipped: { name: figure.name, title: figure.title, reason: `no run has ${figure.source} with a ROC` } };
   return {
     figure: {
-      ...meta,
-      caption: 'ROC on the LFW pairs (10-fold, insightface verification.py), one line per run; from eval/lfw.json "roc".',
+      name: figure.name,
+      title: figure.title,
+      caption: figure.caption,
       spec: curveChart({
-        title: meta.title,
+        title: figure.title,
         values,
         x: { field: 'fpr', title: 'False accept rate (log scale)', log: true, format: '.0e' },
         y: { field: 'tpr', title: 'True accept rate (%)', percent: true },
@@ -38,23 +48,30 @@ export function lfwRocFigure(runs: RunRecord[], colors: VariantColors): FigureOu
   };
 }
 
-export function ijbcRocFigure(runs: RunRecord[], colors: VariantColors): FigureOutcome {
-  const values = rocValues(runs, (r) => r.eval.ijbc?.roc);
-  const meta = { name: 'ijbc-roc', title: 'IJB-C 1:1 verification ROC' };
-  if (values.length === 0) return { skipped: { ...meta, reason: 'no run has eval/ijbc.json with a ROC' } };
-  return {
-    figure: {
-      ...meta,
-      caption: 'ROC over the IJB-C template pairs, one line per run; from eval/ijbc.json "roc".',
-      spec: curveChart({
-        title: meta.title,
-        values,
-        x: { field: 'fpr', title: 'False accept rate (log scale)', log: true, format: '.0e' },
-        y: { field: 'tpr', title: 'True accept rate (%)', percent: true },
-        colors,
-        lines: 'per-run',
-        points: false,
-      }),
+export function lfwRocFigure(runs: RunRecord[], colors: VariantColors): FigureOutcome {
+  return rocFigure(
+    {
+      name: 'lfw-roc',
+      title: 'LFW verification ROC',
+      caption: 'ROC on the LFW pairs (10-fold, insightface verification.py), one line per run; from eval/lfw.json "roc".',
+      source: 'eval/lfw.json',
+      pick: (r) => r.eval.lfw?.roc,
     },
-  };
+    runs,
+    colors,
+  );
+}
+
+export function ijbcRocFigure(runs: RunRecord[], colors: VariantColors): FigureOutcome {
+  return rocFigure(
+    {
+      name: 'ijbc-roc',
+      title: 'IJB-C 1:1 verification ROC',
+      caption: 'ROC over the IJB-C template pairs, one line per run; from eval/ijbc.json "roc".',
+      source: 'eval/ijbc.json',
+      pick: (r) => r.eval.ijbc?.roc,
+    },
+    runs,
+    colors,
+  );
 }
