@@ -117,7 +117,7 @@ test('--dry-run of a runnable config lists its runs and exits 0', async (t) => {
   const out = join(work, 'dry');
   const r = await runCli([...sweepArgs(out), '--dry-run']);
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /2 loss variants × 1 seeds = 2 runs/);
+  t.regex(r.stdout, /2 loss variants × 1 seed = 2 runs/);
   t.regex(r.stdout, /synth-tiny-megaface\s+megaface\s+present/);
   t.regex(r.stdout, /CosFace\s+1\s+cosface-[0-9a-f]{12}\s+train, then evaluate lfw, megaface, ijbc/);
   t.regex(r.stdout, /ready: every dataset is present or will be generated/);

@@ -8,7 +8,7 @@ import { FileRunStore } from '../run-store.js';
 import { defaultStages } from '../sweep/default-stages.js';
 import { buildLeaderboard } from '../sweep/leaderboard-build.js';
 import { writeLeaderboard } from '../sweep/leaderboard-files.js';
-import { describePlan, missingDatasets, missingDatasetsMessage } from '../sweep/plan-description.js';
+import { describePlan, missingDatasets, missingDatasetsMessage, planJson } from '../sweep/plan-description.js';
 import { selectRuns } from '../sweep/run-selection.js';
 import { readSweepConfig } from '../sweep/sweep-config.js';
 import { planSweep } from '../sweep/sweep-plan.js';
@@ -42,7 +42,7 @@ export function register(program: Command): void {
     .option('--backend <name>', "auto | tensorflow | ort-cpu | wasm | cpu (default: the config's)", backendOption)
     .option('--threads <n>', 'scoring workers (default: the cores)', integerOption(1))
     .option('--quiet', 'no progress output')
-    .option('--json', 'print the leaderboard (or, with --dry-run, nothing but the exit status) as JSON on stdout')
+    .option('--json', 'print the leaderboard (with --dry-run: the plan) as JSON on stdout')
     .addHelpText(
       'after',
       '\nExit status: 0 every selected run finished (done or diverged; a divergence is a result), 1 a run failed (see the leaderboard),\n2 invalid config or flags, 4 a dataset is missing (the message says how to obtain it), 130 interrupted (run the same command to continue).',
@@ -57,7 +57,8 @@ export function register(program: Command): void {
       const select = selectRuns(flags.only, plan.runs);
 
       if (flags.dryRun) {
-        if (!flags.json) process.stdout.write(describePlan(plan, store, sweepDir, select));
+        if (flags.json) process.stdout.write(`${JSON.stringify(planJson(plan, store, sweepDir, select))}\n`);
+        else process.stdout.write(describePlan(plan, store, sweepDir, select));
         const missing = missingDatasets(plan);
         if (missing.length) {
           const names = missing.map((d) => d.entry.name).join(', ');

@@ -12,7 +12,8 @@ export function describePlan(plan: SweepPlan, store: RunStore, sweepDir: string,
   const out: string[] = [];
   const selected = plan.runs.filter(select);
   out.push(`sweep ${c.name} (${c.file})${c.description ? `: ${c.description}` : ''}`);
-  out.push(`  ${plan.variants.length} loss variants × ${c.seeds.length} seeds = ${plan.runs.length} runs${selected.length < plan.runs.length ? ` (${selected.length} selected by --only)` : ''} → ${sweepDir}`);
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  out.push(`  ${plural(plan.variants.length, 'loss variant')} × ${plural(c.seeds.length, 'seed')} = ${plural(plan.runs.length, 'run')}${selected.length < plan.runs.length ? ` (${selected.length} selected by --only)` : ''} → ${sweepDir}`);
   const backboneParams = Object.keys(plan.backboneParams).length ? ` ${JSON.stringify(plan.backboneParams)}` : '';
   out.push(`  training on ${plan.trainSet.entry.name}: ${plan.backbone.plugin.name}${backboneParams}, ${t.embeddingDim}-d, ${t.steps} steps × batch ${t.batchSize}, lr ${t.lr} (${t.schedule}), seeds ${c.seeds.join(', ')}, backend ${c.backend}`);
   out.push(`  evaluation: ${plan.evaluate.map((d) => `${d.entry.name} (${d.protocol})`).join(', ') || 'none'}`);
@@ -22,6 +23,28 @@ export function describePlan(plan: SweepPlan, store: RunStore, sweepDir: string,
   const rows = selected.map((run) => [run.variant.label, String(run.seed), run.id, workText(runWork(run, store.run(run.id), plan.evaluate))]);
   out.push(...table(['loss variant', 'seed', 'run', 'to do'], rows).map((l) => `  ${l}`));
   return out.join('\n') + '\n';
+}
+
+/** The same plan as data, for `--dry-run --json`. */
+export function planJson(plan: SweepPlan, store: RunStore, sweepDir: string, select: (run: PlannedRun) => boolean) {
+  return {
+    sweep: plan.config.name,
+    dir: sweepDir,
+    ready: missingDatasets(plan).length === 0,
+    datasets: [plan.trainSet, ...plan.evaluate].map((d) => ({
+      name: d.entry.name,
+      role: d.entry.role,
+      status: d.status,
+      missing: d.missing,
+      hint: d.status === 'missing' ? (d.entry.hint ?? null) : null,
+    })),
+    runs: plan.runs.filter(select).map((run) => ({
+      id: run.id,
+      variant: run.variant.label,
+      seed: run.seed,
+      todo: workText(runWork(run, store.run(run.id), plan.evaluate)),
+    })),
+  };
 }
 
 export function missingDatasets(plan: SweepPlan): PlannedDataset[] {
