@@ -1,5 +1,5 @@
 import test from 'ava';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Figure } from '../reports/figures/figure.js';
@@ -7,6 +7,7 @@ import { reportFigures } from '../reports/figures/report-figures.js';
 import { angleDensity, silvermanBandwidth } from '../reports/figures/target-angle-distribution.js';
 import { decadesSpanning } from '../reports/figures/curve-chart.js';
 import { renderSvg, svgToPng } from '../reports/render-figure.js';
+import { buildResultsTable } from '../reports/results-table.js';
 import { loadSweep } from '../reports/sweep-data.js';
 import { defaultVariants, writeFixtureSweep } from './helpers/report-sweep.js';
 
@@ -120,4 +121,20 @@ test('renders to SVG with vega in Node and to PNG with resvg, at the asked zoom'
   t.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   t.is(png.readUInt32BE(16), 2 * width);
   t.is(png.readUInt32BE(20), 2 * height);
+});
+
+test('a sweep without MegaFace: no MegaFace columns, its two figures skipped with the reason', (t) => {
+  const dir = sweep(t, { sizes: [10] });
+  const board = readJson(join(dir, 'leaderboard.json'));
+  board.metrics = board.metrics.filter((m: { key: string }) => !m.key.startsWith('megaface.'));
+  for (const row of board.rows) {
+    for (const key of Object.keys(row.metrics)) if (key.startsWith('megaface.')) delete row.metrics[key];
+    for (const run of row.runs) rmSync(join(dir, run, 'eval', 'megaface.json'), { force: true });
+  }
+  writeFileSync(join(dir, 'leaderboard.json'), JSON.stringify(board));
+  const data = loadSweep(dir);
+  t.false(buildResultsTable(data).columns.some((c) => c.key.startsWith('megaface.')));
+  const skipped = reportFigures(data).flatMap((o) => ('skipped' in o ? [o.skipped] : []));
+  t.deepEqual(skipped.map((s) => s.name), ['megaface-identification', 'megaface-cmc']);
+  t.regex(skipped[0].reason, /eval\/megaface\.json/);
 });
