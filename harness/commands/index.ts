@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { register as plugins } from './plugins.js';
 import { register as evalProtocols } from './eval.js';
 import { register as train } from './train.js';
-import { register as demo } from './demo.js';
 import { register as embed } from './embed.js';
 import { register as datasets } from './datasets.js';
 import { register as sweep } from './sweep.js';
@@ -11,4 +10,4 @@ import { register as report } from './report.js';
 /** Each command module adds its sub-command(s) to the program. Add a new command by adding its module here. */
 export type CommandModule = (program: Command) => void;
 
-export const commandModules: CommandModule[] = [train, demo, embed, plugins, evalProtocols, datasets, sweep, report];
+export const commandModules: CommandModule[] = [train, embed, plugins, evalProtocols, datasets, sweep, report];
