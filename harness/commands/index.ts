@@ -6,8 +6,9 @@ import { register as embed } from './embed.js';
 import { register as datasets } from './datasets.js';
 import { register as sweep } from './sweep.js';
 import { register as report } from './report.js';
+import { register as align } from './align.js';
 
 /** Each command module adds its sub-command(s) to the program. Add a new command by adding its module here. */
 export type CommandModule = (program: Command) => void;
 
-export const commandModules: CommandModule[] = [train, embed, plugins, evalProtocols, datasets, sweep, report];
+export const commandModules: CommandModule[] = [train, embed, plugins, evalProtocols, datasets, sweep, report, align];

@@ -1,0 +1,98 @@
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Piscina } from 'piscina';
+import { ensureDataset } from '../data/registry.js';
+import { initEngine } from '../engine.js';
+import { UserError } from '../errors.js';
+import { alignDataset, alignedDataset, type AlignSummary } from '../face/align-dataset.js';
+import type { DetectorName } from '../face/detectors.js';
+import { DLIB_EMBEDDING_DIM, DLIB_PENULTIMATE_DIM } from '../face/dlib-resnet.js';
+import { faceTemplate } from '../face/face-template.js';
+import { writeFeatureSet } from '../formats/feature-set.js';
+import { lfwPairKeys, readLfwPairs } from '../formats/lfw-pairs.js';
+import { startProgress, type ProgressMode } from '../progress.js';
+import type { PretrainedTask } from './pretrained-worker.js';
+
+/** Pretrained models `flb embed --pretrained` knows; weights come from npm packages, never downloaded. */
+export const PRETRAINED_MODELS = ['faceapi-resnet'] as const;
+export type PretrainedModel = (typeof PRETRAINED_MODELS)[number];
+
+export interface PretrainedEmbedOptions {
+  dataRoot?: string;
+  /** Detect, landmark and align to dlib's chip first (cached in `dir`, default data/aligned/<dataset>-dlib150-<detector>). */
+  align?: { detector: DetectorName; dir?: string };
+  flip?: boolean;
+  /** The 128-d descriptor, or the 256-d pooled features under it (the frozen trunk's output). */
+  layer?: PretrainedTask['layer'];
+  /** Images per worker task. */
+  batchSize?: number;
+  /** Worker threads, each with its own wasm engine (default: the machine's cores). */
+  workers?: number;
+  progress?: ProgressMode;
+}
+
+export interface PretrainedEmbedding {
+  out: string;
+  rows: number;
+  dim: number;
+  /** The alignment summary (fallback count included) when --align was used. */
+  alignment?: AlignSummary;
+}
+
+export function parsePretrainedModel(name: string): PretrainedModel {
+  if (!(PRETRAINED_MODELS as readonly string[]).includes(name)) throw new UserError(`unknown pretrained model "${name}"; expected one of ${PRETRAINED_MODELS.join(', ')}`);
+  return name as PretrainedModel;
+}
+
+/**
+ * Writes the feature set (out .npy + .keys.txt) of every image an LFW-style dataset's pairs name, embedded by
+ * a pretrained model: dlib chips when aligned, else plain centre crops. Work is spread over worker threads.
+ */
+export async function embedPretrained(model: PretrainedModel, dataset: string, out: string, opts: PretrainedEmbedOptions = {}): Promise<PretrainedEmbedding> {
+  let ds = await ensureDataset(dataset, { dataRoot: opts.dataRoot, progress: opts.progress });
+  if (ds.entry.role !== 'lfw') throw new UserError(`dataset "${dataset}" is a ${ds.entry.role} set: --pretrained ${model} embeds LFW-style (lfw-pairs) datasets`);
+  let alignment: AlignSummary | undefined;
+  if (opts.align) {
+    const dir = resolve(opts.align.dir ?? join('data', 'aligned', `${dataset}-dlib150-${opts.align.detector}`));
+    await initEngine('wasm');
+    const result = await alignDataset(ds, dir, { template: faceTemplate('dlib150'), detector: opts.align.detector, progress: opts.progress });
+    alignment = result.summary!;
+    ds = alignedDataset(ds, dir);
+  }
+  const keys = lfwPairKeys(readLfwPairs(ds.paths.pairs!));
+  const files = keys.map((k) => join(ds.paths.images!, k));
+  const layer = opts.layer ?? 'embedding';
+  const dim = layer === 'embedding' ? DLIB_EMBEDDING_DIM : DLIB_PENULTIMATE_DIM;
+  const data = await embedFiles(files, dim, { flip: opts.flip ?? false, layer, batchSize: opts.batchSize ?? 16, workers: opts.workers ?? availableParallelism(), label: `embed ${dataset}`, progress: opts.progress });
+  writeFeatureSet(out, { rows: keys.length, dim, data, keys });
+  return { out, rows: keys.length, dim, alignment };
+}
+
+async function embedFiles(
+  files: readonly string[],
+  dim: number,
+  opts: { flip: boolean; layer: PretrainedTask['layer']; batchSize: number; workers: number; label: string; progress?: ProgressMode },
+): Promise<Float32Array> {
+  const data = new Float32Array(files.length * dim);
+  const pool = new Piscina({ filename: new URL('./pretrained-worker.ts', import.meta.url).href, minThreads: opts.workers, maxThreads: opts.workers, concurrentTasksPerWorker: 1 });
+  const bar = startProgress(opts.label, files.length, opts.progress ?? 'auto');
+  let done = 0;
+  try {
+    const tasks: Promise<void>[] = [];
+    for (let start = 0; start < files.length; start += opts.batchSize) {
+      const task: PretrainedTask = { files: files.slice(start, start + opts.batchSize), flip: opts.flip, layer: opts.layer };
+      tasks.push(
+        pool.run(task).then((rows: Float32Array) => {
+          data.set(rows, start * dim);
+          done += task.files.length;
+          bar.update(done);
+        }),
+      );
+    }
+    await Promise.all(tasks);
+  } finally {
+    bar.stop();
+    await pool.destroy();
+  }
+  return data;
+}
