@@ -10,6 +10,7 @@ import { buildLeaderboard } from '../sweep/leaderboard-build.js';
 import { writeLeaderboard } from '../sweep/leaderboard-files.js';
 import { describePlan, missingDatasets, missingDatasetsMessage, planJson } from '../sweep/plan-description.js';
 import { selectRuns } from '../sweep/run-selection.js';
+import { lockSweepFolder } from '../sweep/sweep-lock.js';
 import { readSweepConfig } from '../sweep/sweep-config.js';
 import { planSweep } from '../sweep/sweep-plan.js';
 import { runSweep } from '../sweep/sweep-runner.js';
@@ -45,7 +46,14 @@ export function register(program: Command): void {
     .option('--json', 'print the leaderboard (with --dry-run: the plan) as JSON on stdout')
     .addHelpText(
       'after',
-      '\nExit status: 0 every selected run finished (done or diverged; a divergence is a result), 1 a run failed (see the leaderboard),\n2 invalid config or flags, 4 a dataset is missing (the message says how to obtain it), 130 interrupted (run the same command to continue).',
+      [
+        '',
+        'Running the same command again continues a sweep: finished stages are skipped, an interrupted training resumes from',
+        'its checkpoint, failed runs are retried; diverged runs are results and stay.',
+        '',
+        'Exit status: 0 every selected run finished (done or diverged; a divergence is a result), 1 a run failed (see the',
+        'leaderboard), 2 invalid config or flags, 4 a dataset is missing (the message says how to obtain it), 130 interrupted.',
+      ].join('\n'),
     )
     .action(async (flags: SweepFlags) => {
       const config = readSweepConfig(flags.config);
@@ -83,11 +91,13 @@ export function register(program: Command): void {
       });
       const refresh = () => writeLeaderboard(store.root, buildLeaderboard(plan, store));
       const started = Date.now();
+      const unlock = lockSweepFolder(store.root);
       let outcome;
       try {
         outcome = await runSweep(plan, { store, stages, select, progress, log, afterRun: refresh });
       } finally {
         await stages.close();
+        unlock();
       }
       const board = buildLeaderboard(plan, store);
       const paths = writeLeaderboard(store.root, board);
