@@ -4,7 +4,7 @@ import {
   bandDistance,
   blend,
   coverage,
-  createCanvas,
+  borrowCanvas,
   ellipseDistance,
 } from './synthetic-faces-raster.js';
 import { mix, shade, type IdentityTraits, type Stream, type View } from './synthetic-faces-traits.js';
@@ -26,7 +26,7 @@ function featurePositions(t: IdentityTraits, v: View) {
 }
 
 export function paintFace(size: number, t: IdentityTraits, v: View): Canvas {
-  const canvas = createCanvas(size);
+  const canvas = borrowCanvas(size); // every pixel is first painted with the background, at full opacity
   const f = featurePositions(t, v);
   const cos = Math.cos(-v.angle);
   const sin = Math.sin(-v.angle);

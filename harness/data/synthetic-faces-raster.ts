@@ -15,10 +15,21 @@ export interface Canvas {
   readonly b: Float32Array;
 }
 
-/** A black canvas. */
-export function createCanvas(size: number): Canvas {
-  const n = size * size;
-  return { size, r: new Float32Array(n), g: new Float32Array(n), b: new Float32Array(n) };
+const canvases = new Map<number, Canvas>();
+
+/**
+ * The canvas of a `size` image, reused from one image to the next (rendering is synchronous, so one per
+ * size suffices): allocating fresh planes per image made garbage collection a large share of the cost.
+ * Its contents are left over from the previous image; painting must cover every pixel.
+ */
+export function borrowCanvas(size: number): Canvas {
+  let canvas = canvases.get(size);
+  if (!canvas) {
+    const n = size * size;
+    canvas = { size, r: new Float32Array(n), g: new Float32Array(n), b: new Float32Array(n) };
+    canvases.set(size, canvas);
+  }
+  return canvas;
 }
 
 /** Fraction of a pixel covered by a shape whose signed distance (negative inside) is `d`. */
@@ -70,11 +81,17 @@ export function gaussianBlur(canvas: Canvas, sigma: number): void {
   }
   for (let k = 0; k < kernel.length; k++) kernel[k] = kernel[k]! / sum;
   const size = canvas.size;
-  const scratch = new Float32Array(size * size);
+  const scratch = borrowScratch(size * size);
   for (const plane of [canvas.r, canvas.g, canvas.b]) {
     convolve(plane, scratch, kernel, radius, size, 1, size);
     convolve(scratch, plane, kernel, radius, size, size, 1);
   }
+}
+
+let scratchPlane = new Float32Array(0);
+function borrowScratch(length: number): Float32Array {
+  if (scratchPlane.length !== length) scratchPlane = new Float32Array(length);
+  return scratchPlane;
 }
 
 /** One 1-D pass: `step` moves along the blurred axis, `lineStep` between lines. */
