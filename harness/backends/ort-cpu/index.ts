@@ -14,8 +14,9 @@ import type { ReferenceKernel } from './kernel-types.js';
 
 /**
  * The 'ort-cpu' tfjs backend: tfjs-backend-cpu's data store and every one of its kernels, with the heavy ones
- * (GEMM and convolutions, forward and gradients) replaced by onnxruntime-node graphs that run on MLAS with all
- * cores. It installs from npm alone: onnxruntime-node ships its native library inside the package.
+ * (GEMM and convolutions forward and backward, then the large elementwise, reduction and batch-norm kernels)
+ * replaced by onnxruntime-node graphs that run on MLAS with all cores. It installs from npm alone:
+ * onnxruntime-node ships its native library inside the package. See README.md here for limits.
  */
 
 export const ORT_CPU_BACKEND = 'ort-cpu';
