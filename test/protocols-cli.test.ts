@@ -10,6 +10,7 @@ import { UserError } from '../harness/errors.js';
 import { loadPairs } from '../harness/commands/eval-lfw.js';
 import { runMegaface, type MegafaceFlags } from '../harness/commands/eval-megaface.js';
 import { runIjbc } from '../harness/commands/eval-ijbc.js';
+import { evaluateFromRun } from '../harness/commands/eval-from-run.js';
 
 /** `flb eval …` end to end in a child process: exit code, stdout, stderr. */
 const cli = fileURLToPath(new URL('../harness/cli.ts', import.meta.url));
@@ -161,4 +162,16 @@ test('ijbc: the release folder (with meta/) is accepted; a pair naming an unknow
     instanceOf: UserError,
     message: /ijbc_template_pair_label\.txt: pair 2 \(3 7\): template 7 has no images/,
   });
+});
+
+test('--run/--dataset: each needs the other, and the dataset must be of the protocol role', async (t) => {
+  await t.throwsAsync(evaluateFromRun({ run: join(dir, 'no-run') }, 'lfw'), { instanceOf: UserError, message: /--run needs --dataset NAME/ });
+  await t.throwsAsync(evaluateFromRun({ dataset: 'synth-tiny-lfw' }, 'lfw'), { instanceOf: UserError, message: /--dataset goes with --run/ });
+  await t.throwsAsync(evaluateFromRun({ run: join(dir, 'no-run'), dataset: 'synth-tiny-lfw' }, 'ijbc'), {
+    instanceOf: UserError,
+    message: "dataset 'synth-tiny-lfw' has role 'lfw'; flb eval ijbc needs a dataset of role ijbc",
+  });
+  t.is(await evaluateFromRun({}, 'megaface'), undefined);
+  t.throws(() => loadPairs({}), { instanceOf: UserError, message: 'flb eval lfw needs --features (or --run DIR --dataset NAME)' });
+  await t.throwsAsync(runMegaface({ probe: 'p.npy', ranks: 10 }), { message: /needs --probe-list, --distractors, --distractor-lists/ });
 });

@@ -15,12 +15,13 @@ import { integerOption, progressModeFrom } from '../cli-options.js';
 import { startProgress } from '../progress.js';
 import { evaluateIjbc, type IjbcResult } from '../../protocols/evaluate-ijbc.js';
 import { featureMatrix } from '../../protocols/feature-matrix.js';
-import { emitResult, formatTable, percent, withScoringPool, type EvalOutputFlags } from './eval-output.js';
+import { emitResult, formatTable, percent, requireFlags, withScoringPool, type EvalOutputFlags } from './eval-output.js';
+import type { FromRun, FromRunFlags } from './eval-from-run.js';
 
 export interface IjbcFlags extends EvalOutputFlags {
-  features: string;
+  features?: string;
   keys?: string;
-  meta: string;
+  meta?: string;
   faceness: boolean;
   normalizeImages?: boolean;
 }
@@ -44,7 +45,8 @@ function facenessScores(path: string, images: readonly string[]): Float64Array {
 
 export async function runIjbc(flags: IjbcFlags): Promise<IjbcResult> {
   const mode = progressModeFrom(flags);
-  const dir = metaFolder(flags.meta);
+  const paths = requireFlags('ijbc', flags, { features: '--features', meta: '--meta' });
+  const dir = metaFolder(paths.meta);
   const tidMidPath = join(dir, IJBC_FACE_TID_MID);
   const pairsPath = join(dir, IJBC_TEMPLATE_PAIR_LABEL);
   const scorePath = join(dir, IJBC_NAME_5PTS_SCORE);
@@ -55,14 +57,14 @@ export async function runIjbc(flags: IjbcFlags): Promise<IjbcResult> {
   reading.update(2);
   const faceness = flags.faceness && existsSync(scorePath) ? facenessScores(scorePath, faces.map((f) => f.image)) : undefined;
   reading.update(3);
-  const set = readFeatureSet(flags.features, { keysPath: flags.keys ?? keysPathFor(flags.features) });
+  const set = readFeatureSet(paths.features, { keysPath: flags.keys ?? keysPathFor(paths.features) });
   reading.update(4);
   reading.stop();
-  const rowOf = keyLookup(set, flags.features);
+  const rowOf = keyLookup(set, paths.features);
   const images = faces.map((f, i) => ({ row: rowOf(f.image, `${tidMidPath}: image ${i + 1}`), template: f.template, media: f.media }));
   return withScoringPool(flags, (pool) =>
     evaluateIjbc(pool, {
-      features: featureMatrix(set.data, set.rows, set.dim, set.keys, flags.features),
+      features: featureMatrix(set.data, set.rows, set.dim, set.keys, paths.features),
       images,
       faceness,
       normalizeImages: flags.normalizeImages,
@@ -80,20 +82,20 @@ function ijbcTable(r: IjbcResult): string {
   ]);
 }
 
-export function registerIjbc(evalCommand: Command): void {
-  evalCommand
+export function registerIjbc(evalCommand: Command, fromRun: FromRun): Command {
+  return evalCommand
     .command('ijbc')
     .description('IJB-C (or IJB-B) 1:1 template verification, insightface eval_ijbc.py defaults')
-    .requiredOption('--features <F.npy>', 'image features, keys = image names of ijbc_face_tid_mid.txt (F.keys.txt unless --keys)')
+    .option('--features <F.npy>', 'image features, keys = image names of ijbc_face_tid_mid.txt (F.keys.txt unless --keys)')
     .option('--keys <file>', 'keys file of the features')
-    .requiredOption('--meta <dir>', 'meta folder with ijbc_face_tid_mid.txt, ijbc_template_pair_label.txt and optionally ijbc_name_5pts_score.txt')
+    .option('--meta <dir>', 'meta folder with ijbc_face_tid_mid.txt, ijbc_template_pair_label.txt and optionally ijbc_name_5pts_score.txt')
     .option('--no-faceness', 'do not weight image features by their faceness score')
     .option('--normalize-images', 'L2-normalise each image feature before pooling (insightface use_norm_score = False)')
     .option('--threads <n>', 'scoring worker threads (default: the cores)', integerOption(1, 256))
     .option('--out <file.json>', 'also write the JSON result to this file (atomically)')
     .option('--json', 'print exactly one JSON object on stdout')
-    .action(async (flags: IjbcFlags) => {
-      const result = await runIjbc(flags);
+    .action(async (flags: IjbcFlags & FromRunFlags) => {
+      const result = ((await fromRun(flags, 'ijbc')) as IjbcResult | undefined) ?? (await runIjbc(flags));
       emitResult(flags, result, ijbcTable(result));
     });
 }

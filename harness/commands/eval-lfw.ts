@@ -8,36 +8,37 @@ import { integerOption } from '../cli-options.js';
 import { evaluateLfw, type LfwResult, type VerificationPair } from '../../protocols/evaluate-lfw.js';
 import { featureMatrix, type FeatureMatrix } from '../../protocols/feature-matrix.js';
 import { readIssameList } from '../../protocols/issame-list.js';
-import { emitResult, formatTable, percent, withScoringPool, type EvalOutputFlags } from './eval-output.js';
+import { emitResult, formatTable, percent, requireFlags, withScoringPool, type EvalOutputFlags } from './eval-output.js';
+import type { FromRun, FromRunFlags } from './eval-from-run.js';
 
 export interface LfwFlags extends EvalOutputFlags {
-  features: string;
+  features?: string;
   keys?: string;
   pairs?: string;
   binOrder?: boolean;
   issame?: string;
   bin?: string;
-  run?: string;
 }
 
 /** Features and pairs in file order, from a keyed feature set + pairs.txt, or from insightface .bin order. */
 export function loadPairs(flags: LfwFlags): { features: FeatureMatrix; pairs: VerificationPair[] } {
+  const { features: featuresPath } = requireFlags('lfw', flags, { features: '--features' });
   if (flags.binOrder) {
     if (!flags.issame === !flags.bin) throw new UserError('--bin-order needs exactly one of --issame FILE (one 0/1 per pair) or --bin FILE.bin');
     const labelsFile = (flags.issame ?? flags.bin)!;
     const labels = flags.issame ? readIssameList(flags.issame) : readVerificationBin(labelsFile).issame;
-    const { shape, data } = readNpy(flags.features, { shared: true });
-    if (shape.length !== 2) throw new UserError(`${flags.features}: expected a 2-D [rows, dim] array; got shape [${shape.join(', ')}]`);
+    const { shape, data } = readNpy(featuresPath, { shared: true });
+    if (shape.length !== 2) throw new UserError(`${featuresPath}: expected a 2-D [rows, dim] array; got shape [${shape.join(', ')}]`);
     if (shape[0] !== 2 * labels.length) {
-      throw new UserError(`${flags.features}: has ${shape[0]} rows but ${labelsFile} lists ${labels.length} pairs; .bin order needs exactly 2 rows per pair`);
+      throw new UserError(`${featuresPath}: has ${shape[0]} rows but ${labelsFile} lists ${labels.length} pairs; .bin order needs exactly 2 rows per pair`);
     }
-    const features: FeatureMatrix = { data, rows: shape[0], dim: shape[1], describe: (row) => `row ${row} of ${flags.features} (pair ${Math.floor(row / 2) + 1})` };
+    const features: FeatureMatrix = { data, rows: shape[0], dim: shape[1], describe: (row) => `row ${row} of ${featuresPath} (pair ${Math.floor(row / 2) + 1})` };
     return { features, pairs: labels.map((same, i) => ({ first: 2 * i, second: 2 * i + 1, same })) };
   }
   if (!flags.pairs) throw new UserError('flb eval lfw needs --pairs pairs.txt (or --bin-order with --issame)');
-  const keysPath = flags.keys ?? keysPathFor(flags.features);
+  const keysPath = flags.keys ?? keysPathFor(featuresPath);
   const list = readLfwPairs(flags.pairs);
-  const set = readFeatureSet(flags.features, { keysPath, shared: true });
+  const set = readFeatureSet(featuresPath, { keysPath, shared: true });
   const rowOf = new Map(set.keys.map((k, i) => [k, i] as const));
   const pairs = list.pairs.map((p) => {
     const [first, second] = p.keys.map((key) => {
@@ -47,7 +48,7 @@ export function loadPairs(flags: LfwFlags): { features: FeatureMatrix; pairs: Ve
     });
     return { first, second, same: p.same };
   });
-  return { features: featureMatrix(set.data, set.rows, set.dim, set.keys, flags.features), pairs };
+  return { features: featureMatrix(set.data, set.rows, set.dim, set.keys, featuresPath), pairs };
 }
 
 function lfwTable(r: LfwResult): string {
@@ -60,24 +61,26 @@ function lfwTable(r: LfwResult): string {
   ]);
 }
 
-export function registerLfw(evalCommand: Command): void {
-  evalCommand
+export function registerLfw(evalCommand: Command, fromRun: FromRun): Command {
+  return evalCommand
     .command('lfw')
     .description('LFW-style 10-fold pair verification (insightface verification.py semantics)')
-    .requiredOption('--features <file.npy>', 'feature set (keys in FILE.keys.txt unless --keys, or rows in .bin order with --bin-order)')
+    .option('--features <file.npy>', 'feature set (keys in FILE.keys.txt unless --keys, or rows in .bin order with --bin-order)')
     .option('--keys <file>', 'keys file of the feature set')
     .option('--pairs <pairs.txt>', 'LFW pairs file: header "10<TAB>300", then the pairs')
     .option('--bin-order', 'rows 2i and 2i+1 of the features are pair i (insightface .bin order); no keys needed')
     .option('--issame <file>', 'with --bin-order: one 0/1 per pair')
     .option('--bin <file.bin>', 'with --bin-order: take the labels from an insightface .bin file')
-    .option('--run <dir>', 'embed with this run first (with --dataset); not available yet')
     .option('--threads <n>', 'scoring worker threads (default: the cores)', integerOption(1, 256))
     .option('--out <file.json>', 'also write the JSON result to this file (atomically)')
     .option('--json', 'print exactly one JSON object on stdout')
-    .action(async (flags: LfwFlags) => {
-      if (flags.run) throw new UserError('--run needs `flb embed`, which has not landed yet: embed first, then pass --features');
-      const { features, pairs } = loadPairs(flags);
-      const result = await withScoringPool(flags, (pool) => evaluateLfw(pool, features, pairs));
+    .action(async (flags: LfwFlags & FromRunFlags) => {
+      const result =
+        ((await fromRun(flags, 'lfw')) as LfwResult | undefined) ??
+        (await withScoringPool(flags, (pool) => {
+          const { features, pairs } = loadPairs(flags);
+          return evaluateLfw(pool, features, pairs);
+        }));
       emitResult(flags, result, lfwTable(result));
     });
 }

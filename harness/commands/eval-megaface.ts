@@ -9,15 +9,16 @@ import { evaluateMegaface, type MegafaceResult } from '../../protocols/evaluate-
 import { featureMatrix } from '../../protocols/feature-matrix.js';
 import type { DistractorList } from '../../protocols/megaface-gallery.js';
 import { noisyIndices, readNoiseList } from '../../protocols/megaface-noise.js';
-import { emitResult, formatTable, percent, withScoringPool, type EvalOutputFlags } from './eval-output.js';
+import { emitResult, formatTable, percent, requireFlags, withScoringPool, type EvalOutputFlags } from './eval-output.js';
+import type { FromRun, FromRunFlags } from './eval-from-run.js';
 
 export interface MegafaceFlags extends EvalOutputFlags {
-  probe: string;
+  probe?: string;
   probeKeys?: string;
-  probeList: string;
-  distractors: string;
+  probeList?: string;
+  distractors?: string;
   distractorKeys?: string;
-  distractorLists: string;
+  distractorLists?: string;
   sizes?: number[];
   ranks: number;
   noiseProbe?: string;
@@ -41,30 +42,36 @@ function rowsOf(rowOf: Map<string, number>, keys: readonly string[], listPath: s
 
 export async function runMegaface(flags: MegafaceFlags): Promise<MegafaceResult> {
   const mode = progressModeFrom(flags);
-  const available = findMegafaceLists(flags.distractorLists).filter((l) => l.set === 1);
+  const paths = requireFlags('megaface', flags, {
+    probe: '--probe',
+    probeList: '--probe-list',
+    distractors: '--distractors',
+    distractorLists: '--distractor-lists',
+  });
+  const available = findMegafaceLists(paths.distractorLists).filter((l) => l.set === 1);
   const wanted = flags.sizes ?? available.map((l) => l.size);
   const listFiles = wanted.map((size) => {
     const file = available.find((l) => l.size === size);
-    if (!file) throw new UserError(`${flags.distractorLists}: no distractor list megaface_features_list.json_${size}_1 for gallery size ${size}`);
+    if (!file) throw new UserError(`${paths.distractorLists}: no distractor list megaface_features_list.json_${size}_1 for gallery size ${size}`);
     return file;
   });
-  if (listFiles.length === 0) throw new UserError(`${flags.distractorLists}: no megaface_features_list.json_<size>_1 files found`);
+  if (listFiles.length === 0) throw new UserError(`${paths.distractorLists}: no megaface_features_list.json_<size>_1 files found`);
 
   const reading = startProgress('reading features and lists', 2 + listFiles.length, mode);
-  const probeList = readFacescrubList(flags.probeList);
-  const probeKeysPath = flags.probeKeys ?? keysPathFor(flags.probe);
-  const probeSet = readFeatureSet(flags.probe, { keysPath: probeKeysPath });
+  const probeList = readFacescrubList(paths.probeList);
+  const probeKeysPath = flags.probeKeys ?? keysPathFor(paths.probe);
+  const probeSet = readFeatureSet(paths.probe, { keysPath: probeKeysPath });
   reading.update(1);
-  const distractorKeysPath = flags.distractorKeys ?? keysPathFor(flags.distractors);
+  const distractorKeysPath = flags.distractorKeys ?? keysPathFor(paths.distractors);
   // NaN and zero rows are caught by the workers as they normalise the rows a list uses: a second pass over
   // 2 GB on the main thread would cost seconds at 1M distractors.
-  const distractorSet = readFeatureSet(flags.distractors, { keysPath: distractorKeysPath, shared: true, allowNaN: true });
+  const distractorSet = readFeatureSet(paths.distractors, { keysPath: distractorKeysPath, shared: true, allowNaN: true });
   reading.update(2);
   if (probeSet.dim !== distractorSet.dim) {
-    throw new UserError(`dimension mismatch: ${flags.probe} has ${probeSet.dim}-d features but ${flags.distractors} has ${distractorSet.dim}-d`);
+    throw new UserError(`dimension mismatch: ${paths.probe} has ${probeSet.dim}-d features but ${paths.distractors} has ${distractorSet.dim}-d`);
   }
   const probeRowOf = new Map(probeSet.keys.map((k, i) => [k, i] as const));
-  const probeRows = rowsOf(probeRowOf, probeList.paths, flags.probeList, probeKeysPath);
+  const probeRows = rowsOf(probeRowOf, probeList.paths, paths.probeList, probeKeysPath);
   const distractorRowOf = new Map(distractorSet.keys.map((k, i) => [k, i] as const));
   const lists: DistractorList[] = listFiles.map((file, k) => {
     const rows = rowsOf(distractorRowOf, readMegafaceList(file.path), file.path, distractorKeysPath);
@@ -77,10 +84,10 @@ export async function runMegaface(flags: MegafaceFlags): Promise<MegafaceResult>
   const distractorNoise = flags.noiseDistractor ? noisyIndices(distractorSet.keys, readNoiseList(flags.noiseDistractor)) : new Set<number>();
   return withScoringPool(flags, (pool) =>
     evaluateMegaface(pool, {
-      probeFeatures: featureMatrix(probeSet.data, probeSet.rows, probeSet.dim, probeSet.keys, flags.probe),
+      probeFeatures: featureMatrix(probeSet.data, probeSet.rows, probeSet.dim, probeSet.keys, paths.probe),
       probeEntries: probeList.paths.map((_, i) => ({ row: probeRows[i], identity: probeList.ids[i], noise: probeNoise.has(i) })),
-      probeListName: flags.probeList,
-      distractorFeatures: featureMatrix(distractorSet.data, distractorSet.rows, distractorSet.dim, distractorSet.keys, flags.distractors),
+      probeListName: paths.probeList,
+      distractorFeatures: featureMatrix(distractorSet.data, distractorSet.rows, distractorSet.dim, distractorSet.keys, paths.distractors),
       lists,
       noiseDistractorRows: distractorNoise,
       ranks: flags.ranks,
@@ -97,16 +104,16 @@ function megafaceTable(r: MegafaceResult): string {
   ]);
 }
 
-export function registerMegaface(evalCommand: Command): void {
-  evalCommand
+export function registerMegaface(evalCommand: Command, fromRun: FromRun): Command {
+  return evalCommand
     .command('megaface')
     .description('MegaFace Challenge 1: identification (CMC) per gallery size and verification at the largest')
-    .requiredOption('--probe <P.npy>', 'FaceScrub probe features (keys in P.keys.txt unless --probe-keys)')
+    .option('--probe <P.npy>', 'FaceScrub probe features (keys in P.keys.txt unless --probe-keys)')
     .option('--probe-keys <file>', 'keys file of the probe features')
-    .requiredOption('--probe-list <json>', 'facescrub_features_list.json ({"path": [...], "id": [...]})')
-    .requiredOption('--distractors <D.npy>', 'MegaFace distractor features (keys in D.keys.txt unless --distractor-keys)')
+    .option('--probe-list <json>', 'facescrub_features_list.json ({"path": [...], "id": [...]})')
+    .option('--distractors <D.npy>', 'MegaFace distractor features (keys in D.keys.txt unless --distractor-keys)')
     .option('--distractor-keys <file>', 'keys file of the distractor features')
-    .requiredOption('--distractor-lists <dir>', 'folder with megaface_features_list.json_<size>_1')
+    .option('--distractor-lists <dir>', 'folder with megaface_features_list.json_<size>_1')
     .option('--sizes <list>', 'gallery sizes (default: every size whose list exists)', sizeList)
     .option('--ranks <n>', 'CMC ranks', integerOption(1, 1000), 10)
     .option('--noise-probe <file>', 'FaceScrub noise list: each listed probe becomes its identity centre')
@@ -114,8 +121,8 @@ export function registerMegaface(evalCommand: Command): void {
     .option('--threads <n>', 'scoring worker threads (default: the cores)', integerOption(1, 256))
     .option('--out <file.json>', 'also write the JSON result to this file (atomically)')
     .option('--json', 'print exactly one JSON object on stdout')
-    .action(async (flags: MegafaceFlags) => {
-      const result = await runMegaface(flags);
+    .action(async (flags: MegafaceFlags & FromRunFlags) => {
+      const result = ((await fromRun(flags, 'megaface')) as MegafaceResult | undefined) ?? (await runMegaface(flags));
       emitResult(flags, result, megafaceTable(result));
     });
 }

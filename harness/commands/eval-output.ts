@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { writeJsonAtomic } from '../atomic-write.js';
+import { UserError } from '../errors.js';
 import { createScoringPool, type ScoringPool } from '../scoring/pool.js';
 
 /** What every `flb eval <protocol>` shares: the pool's lifetime and how a result is shown or saved. */
@@ -34,6 +35,19 @@ export function formatTable(title: string, rows: Array<[string, string]>): strin
   const width = Math.max(...rows.map(([k]) => k.length));
   const valueWidth = Math.max(...rows.map(([, v]) => v.length));
   return [title, ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v.padStart(valueWidth)}`)].join('\n') + '\n';
+}
+
+/**
+ * The protocol's input flags (needed unless --run provides the inputs), or one error listing every missing
+ * one. `names` maps each flag's property to its spelling on the command line.
+ */
+export function requireFlags<K extends string>(command: string, flags: Partial<Record<NoInfer<K>, string>>, names: Record<K, string>): Record<K, string> {
+  const keys = Object.keys(names) as K[];
+  const missing = keys.filter((key) => flags[key] === undefined);
+  if (missing.length > 0) {
+    throw new UserError(`flb eval ${command} needs ${missing.map((key) => names[key]).join(', ')} (or --run DIR --dataset NAME)`);
+  }
+  return Object.fromEntries(keys.map((key) => [key, flags[key]])) as Record<K, string>;
 }
 
 export function percent(x: number, digits = 2): string {

@@ -1,12 +1,17 @@
 import type { Command } from 'commander';
+import { addRunOptions, evaluateFromRun } from './eval-from-run.js';
+import { registerIjbc } from './eval-ijbc.js';
 import { registerLfw } from './eval-lfw.js';
 import { registerMegaface } from './eval-megaface.js';
-import { registerIjbc } from './eval-ijbc.js';
 
-/** `flb eval <protocol>`: feature sets in, the numbers papers report out (see protocols/). */
+/**
+ * `flb eval <protocol>`: feature sets in, the numbers papers report out (see protocols/README.md). Each
+ * protocol also takes --run DIR --dataset NAME to embed with a trained run first; that path is injected
+ * here so the protocol commands stay free of the run machinery (which itself calls their loaders).
+ */
 export function register(program: Command): void {
   const evalCommand = program.command('eval').description('evaluate feature sets on a face-recognition protocol (lfw, megaface, ijbc)');
-  registerLfw(evalCommand);
-  registerMegaface(evalCommand);
-  registerIjbc(evalCommand);
+  addRunOptions(registerLfw(evalCommand, evaluateFromRun));
+  addRunOptions(registerMegaface(evalCommand, evaluateFromRun));
+  addRunOptions(registerIjbc(evalCommand, evaluateFromRun));
 }
