@@ -91,16 +91,18 @@ async function advanceRun(run: PlannedRun, handle: RunHandle, work: RunWork, opt
     counter.bar.update(counter.done, info);
   };
   try {
-    if (work.training.kind === 'fresh' || work.training.kind === 'resume') {
-      const resume = work.training.kind === 'resume' && hasCheckpoint(handle.checkpointDir);
-      const before = resume && work.training.kind === 'resume' ? work.training.fromStatus.step : 0;
+    const training = work.training;
+    if (training.kind === 'fresh' || training.kind === 'resume') {
+      // Killed before its first checkpoint: nothing to resume from, so it starts over.
+      const resume = training.kind === 'resume' && hasCheckpoint(handle.checkpointDir);
       const outcome = await opts.stages.train({ run: handle, definition: run.definition, resume });
-      advance(steps - before, `trained ${run.variant.label} (seed ${run.seed}): ${outcome.state}`);
+      // The same units workUnits counted for this training.
+      advance(steps - (training.kind === 'resume' ? training.fromStatus.step : 0), `trained ${run.variant.label} (seed ${run.seed}): ${outcome.state}`);
       if (outcome.state !== 'done') {
         if (outcome.state !== 'interrupted') opts.log(`  ${outcome.state} at step ${outcome.step}: ${outcome.reason ?? ''}`);
         return outcome.state;
       }
-    } else if (work.training.kind === 'complete' && work.training.failedAfter) {
+    } else if (training.kind === 'complete' && training.failedAfter) {
       handle.writeStatus({ state: 'done', step: steps });
     }
     for (const dataset of work.evaluate) {
