@@ -1,4 +1,4 @@
-import { backend_util } from '@tensorflow/tfjs';
+import { backend_util, type Conv2DBackpropInputAttrs } from '@tensorflow/tfjs';
 
 /**
  * A 2-D convolution's geometry as ONNX wants it, derived from tfjs's own Conv2DInfo so both backends agree on
@@ -98,4 +98,29 @@ export const HWIO_TO_OIHW = [3, 2, 0, 1];
 
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/**
+ * The geometry of a convolution-gradient kernel, or null where the reference kernel must run instead: ONNX cannot
+ * express it, or dy disagrees with the geometry tfjs recomputes (tfjs's conv2d gradient drops dimRoundingMode, and
+ * the reference kernel defines what happens then).
+ */
+export function backpropGeometry(
+  inputShape: readonly number[],
+  filterShape: readonly number[],
+  dyShape: readonly number[],
+  attrs: Pick<Conv2DBackpropInputAttrs, 'strides' | 'pad' | 'dimRoundingMode' | 'dataFormat'>,
+): ConvGeometry | null {
+  const info = backend_util.computeConv2DInfo(
+    inputShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    backend_util.convertConv2DDataFormat(attrs.dataFormat),
+  );
+  const g = convGeometry(info);
+  return onnxExpressible(g) && sameShape(dyShape, outputShapeOf(g)) ? g : null;
 }

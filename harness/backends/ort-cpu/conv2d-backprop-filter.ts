@@ -1,9 +1,9 @@
-import { backend_util, type Conv2DBackpropFilterAttrs, type TensorInfo } from '@tensorflow/tfjs';
+import { type Conv2DBackpropFilterAttrs, type TensorInfo } from '@tensorflow/tfjs';
 import { attr, type OnnxGraph, type OnnxInitializer, type OnnxNode } from './onnx-model.js';
 import { cachedSession } from './session-cache.js';
 import { float32Value, int64Constant } from './graph-values.js';
 import {
-  NCHW_TO_NHWC, convGeometry, filterShapeOf, onnxExpressible, sameShape, geometryKey, inputShapeOf, outputShapeOf, type ConvGeometry,
+  backpropGeometry, NCHW_TO_NHWC, filterShapeOf, geometryKey, inputShapeOf, outputShapeOf, type ConvGeometry,
 } from './conv-geometry.js';
 import { ortEligible, float32Data, float32Output } from './tensor-io.js';
 import type { OrtKernelArgs, ReferenceKernel } from './kernel-types.js';
@@ -88,22 +88,8 @@ export function makeConv2dBackpropFilterKernel(reference: ReferenceKernel) {
   return ({ inputs, backend, attrs }: OrtKernelArgs<BackpropFilterInputs, Conv2DBackpropFilterAttrs>): TensorInfo | TensorInfo[] => {
     const { x, dy } = inputs;
     if (!ortEligible(backend, [x, dy])) return reference({ inputs, backend, attrs: { ...attrs } });
-    const info = backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      attrs.filterShape,
-      attrs.strides,
-      1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-      false,
-      backend_util.convertConv2DDataFormat(attrs.dataFormat),
-    );
-    const g = convGeometry(info);
-    // tfjs's conv2d gradient drops dimRoundingMode, so dy can disagree with the geometry it recomputes; the
-    // reference kernel defines what happens then.
-    if (!onnxExpressible(g) || !sameShape(dy.shape, outputShapeOf(g))) {
-      return reference({ inputs, backend, attrs: { ...attrs } });
-    }
+    const g = backpropGeometry(x.shape, attrs.filterShape, dy.shape, attrs);
+    if (!g) return reference({ inputs, backend, attrs: { ...attrs } });
     const dw = runConv2dBackpropFilter(g, float32Data(backend, x), float32Data(backend, dy));
     return float32Output(backend, filterShapeOf(g), dw);
   };

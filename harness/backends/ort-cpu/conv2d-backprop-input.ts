@@ -1,10 +1,9 @@
-import { backend_util, type Conv2DBackpropInputAttrs, type TensorInfo } from '@tensorflow/tfjs';
+import { type Conv2DBackpropInputAttrs, type TensorInfo } from '@tensorflow/tfjs';
 import { attr, type OnnxGraph, type OnnxNode } from './onnx-model.js';
 import { cachedSession } from './session-cache.js';
 import { float32Value, int64Constant } from './graph-values.js';
 import {
-  HWIO_TO_OIHW, NCHW_TO_NHWC, NHWC_TO_NCHW, convGeometry, filterShapeOf, onnxExpressible, sameShape, geometryKey, inputShapeOf, outputShapeOf,
-  type ConvGeometry,
+  backpropGeometry, HWIO_TO_OIHW, NCHW_TO_NHWC, NHWC_TO_NCHW, filterShapeOf, geometryKey, inputShapeOf, outputShapeOf, type ConvGeometry,
 } from './conv-geometry.js';
 import { ortEligible, float32Data, float32Output } from './tensor-io.js';
 import type { OrtKernelArgs, ReferenceKernel } from './kernel-types.js';
@@ -106,22 +105,8 @@ export function makeConv2dBackpropInputKernel(reference: ReferenceKernel) {
   return ({ inputs, backend, attrs }: OrtKernelArgs<BackpropInputInputs, Conv2DBackpropInputAttrs>): TensorInfo | TensorInfo[] => {
     const { dy, filter } = inputs;
     if (!ortEligible(backend, [dy, filter])) return reference({ inputs, backend, attrs: { ...attrs } });
-    const info = backend_util.computeConv2DInfo(
-      attrs.inputShape,
-      filter.shape as [number, number, number, number],
-      attrs.strides,
-      1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-      false,
-      backend_util.convertConv2DDataFormat(attrs.dataFormat),
-    );
-    const g = convGeometry(info);
-    // tfjs's conv2d gradient drops dimRoundingMode, so dy can disagree with the geometry it recomputes; the
-    // reference kernel defines what happens then.
-    if (!onnxExpressible(g) || !sameShape(dy.shape, outputShapeOf(g))) {
-      return reference({ inputs, backend, attrs: { ...attrs } });
-    }
+    const g = backpropGeometry(attrs.inputShape, filter.shape, dy.shape, attrs);
+    if (!g) return reference({ inputs, backend, attrs: { ...attrs } });
     const dx = runConv2dBackpropInput(g, float32Data(backend, dy), float32Data(backend, filter));
     return float32Output(backend, inputShapeOf(g), dx);
   };
