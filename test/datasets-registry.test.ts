@@ -7,6 +7,7 @@ import { UserError } from '../harness/errors.js';
 import { planSplits } from '../harness/data/make-synthetic.js';
 import { checkDataset } from '../harness/data/registry-check.js';
 import { DEFAULT_REGISTRY_FILE, loadRegistry, openTrainSet, resolveDataRoot, resolveDataset } from '../harness/data/registry.js';
+import { SHARED_DATA } from './helpers/shared-data.js';
 
 const work = mkdtempSync(join(tmpdir(), 'flb-registry-'));
 let written = 0;
@@ -186,7 +187,7 @@ test('check on an absent dataset users bring lists each missing file and carries
   t.is(c.hint, 'download from the LFW site');
 });
 
-const sharedData = '/work/shared/data';
+const sharedData = SHARED_DATA;
 test('check verifies the real insightface small_lfw.bin when the shared data is present', async (t) => {
   try {
     readFileSync(join(sharedData, 'insightface', 'small_lfw.bin'));

@@ -10,13 +10,13 @@ import { dlibResnetForward, loadDlibResnetWeights } from '../harness/face/dlib-r
 import { loadFaceApi } from '../harness/face/faceapi-nets.js';
 import { readFeatureSet } from '../harness/formats/feature-set.js';
 import { runCli } from './helpers/cli.js';
+import { sharedDataPath } from './helpers/shared-data.js';
 
 /**
  * End to end on a handful of real LFW images, linked (never copied into the repo) from the shared data folder.
  * Without it these tests skip: the geometry is covered by face-geometry.test.ts.
  */
-const SHARED = join(process.cwd(), '..', 'shared', 'data', 'lfw', 'lfw-deepfunneled');
-const LFW = existsSync(SHARED) ? SHARED : '/work/shared/data/lfw/lfw-deepfunneled';
+const LFW = sharedDataPath('lfw', 'lfw-deepfunneled');
 const present = existsSync(LFW);
 const realTest = present ? test.serial : test.skip;
 if (!present) console.log(`face-real-lfw: skipped (no real LFW at ${LFW}; the shared data folder is absent)`);

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lfwImageKey, lfwPairKeys, readLfwPairs, writeLfwPairs } from '../harness/formats/lfw-pairs.js';
 import { UserError } from '../harness/errors.js';
+import { sharedDataPath } from './helpers/shared-data.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flb-lfw-'));
-const REAL_PAIRS = '/work/shared/data/lfw/pairs.txt';
-const REAL_IMAGES = '/work/shared/data/lfw/lfw-deepfunneled';
+const REAL_PAIRS = sharedDataPath('lfw', 'pairs.txt');
+const REAL_IMAGES = sharedDataPath('lfw', 'lfw-deepfunneled');
 
 function write(name: string, text: string): string {
   const p = join(dir, name);

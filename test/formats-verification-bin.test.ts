@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { encodeVerificationBin, readVerificationBin, writeVerificationBin } from '../harness/formats/verification-bin.js';
 import { decodeImage } from '../harness/formats/image.js';
 import { UserError } from '../harness/errors.js';
+import { sharedDataPath } from './helpers/shared-data.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flb-bin-'));
-const REAL_BIN = '/work/shared/data/insightface/small_lfw.bin';
+const REAL_BIN = sharedDataPath('insightface', 'small_lfw.bin');
 
 const ascii = (s: string) => [...Buffer.from(s, 'latin1')];
 const u32 = (n: number) => [...new Uint8Array(new Uint32Array([n]).buffer)];
