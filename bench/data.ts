@@ -13,7 +13,7 @@ import { getDataset, openTrainSet } from '../harness/data/registry.js';
 import type { TrainSet } from '../harness/data/train-set.js';
 import { initEngine, type BackendChoice } from '../harness/engine.js';
 import { createLossHead, findLossPlugin } from '../harness/loss-registry.js';
-import { BatchOrder, flipImageInPlace } from '../harness/training/batch-order.js';
+import { BatchOrder, loadTrainingBatch } from '../harness/training/batch-order.js';
 import { MomentumSgd } from '../harness/training/sgd.js';
 import { lossAndGradients, trainableVariables } from '../harness/training/train-step.js';
 
@@ -33,12 +33,7 @@ const trainSet = await openTrainSet(values.dataset!, { dataRoot: values['data-ro
 const order = new BatchOrder(trainSet.size, batchSize, 1);
 const [h, w, c] = trainSet.shape;
 
-async function loadBatch(set: TrainSet, step: number) {
-  const indices = order.indices(step);
-  const pixels = await set.read(indices);
-  order.flips(step).forEach((flip, i) => flip && flipImageInPlace(pixels, i, h, w, c));
-  return { pixels, labels: Int32Array.from(indices, (i) => set.labelOf(i)) };
-}
+const loadBatch = (set: TrainSet, step: number) => loadTrainingBatch(set, order, step, true);
 
 const backboneName = getDataset(values.dataset!, { dataRoot: values['data-root'] }).defaultBackbone ?? 'mlp';
 const { model } = createBackbone((await findBackbonePlugin(backboneName)).plugin, {}, { inputShape: trainSet.shape, embeddingDim: 512, seed: 1 });

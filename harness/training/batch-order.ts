@@ -1,4 +1,6 @@
 import seedrandom from 'seedrandom';
+import type { TrainSet } from '../data/train-set.js';
+import { flipHorizontal } from '../formats/image.js';
 
 /**
  * Which images make up training step t, and which of them are flipped: a pure function of (seed, t), so that a
@@ -49,19 +51,24 @@ export class BatchOrder {
   }
 }
 
-/** Mirrors image `i` of an NHWC batch in place. */
-export function flipImageInPlace(batch: Float32Array, i: number, h: number, w: number, c: number): void {
-  const base = i * h * w * c;
-  for (let y = 0; y < h; y++) {
-    const row = base + y * w * c;
-    for (let x = 0; x < w >> 1; x++) {
-      const a = row + x * c;
-      const b = row + (w - 1 - x) * c;
-      for (let k = 0; k < c; k++) {
-        const t = batch[a + k]!;
-        batch[a + k] = batch[b + k]!;
-        batch[b + k] = t;
-      }
-    }
+/**
+ * The images and labels of training step t, decoded and normalised, each image mirrored where `flips(t)` says
+ * so (when `flip` is on). The loop and bench:data load batches this one way.
+ */
+export async function loadTrainingBatch(
+  trainSet: TrainSet,
+  order: BatchOrder,
+  step: number,
+  flip: boolean,
+): Promise<{ pixels: Float32Array; labels: Int32Array }> {
+  const indices = order.indices(step);
+  const pixels = await trainSet.read(indices);
+  if (flip) {
+    const [h, w, c] = trainSet.shape;
+    const size = h * w * c;
+    order.flips(step).forEach((mirrored, i) => {
+      if (mirrored) pixels.set(flipHorizontal(pixels.subarray(i * size, (i + 1) * size), h, w, c), i * size);
+    });
   }
+  return { pixels, labels: Int32Array.from(indices, (i) => trainSet.labelOf(i)) };
 }

@@ -11,7 +11,7 @@ import type { LossHead } from '../loss-plugin.js';
 import { createLossHead, type LoadedLossPlugin } from '../loss-registry.js';
 import { startProgress, type ProgressMode } from '../progress.js';
 import { definitionHash, runAt, type RunHandle, type RunState } from '../run-store.js';
-import { BatchOrder, flipImageInPlace } from './batch-order.js';
+import { BatchOrder, loadTrainingBatch } from './batch-order.js';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { RunConfig, RunDefinition } from './definition.js';
 import { learningRate } from './lr-schedule.js';
@@ -132,12 +132,7 @@ export async function train(req: TrainRequest): Promise<TrainOutcome> {
 
   const order = new BatchOrder(trainSet.size, s.batchSize, s.seed);
   const [h, w, c] = trainSet.shape;
-  const loadBatch = async (step: number) => {
-    const indices = order.indices(step);
-    const pixels = await trainSet.read(indices);
-    if (s.flip) order.flips(step).forEach((flip, i) => flip && flipImageInPlace(pixels, i, h, w, c));
-    return { pixels, labels: Int32Array.from(indices, (i) => trainSet.labelOf(i)) };
-  };
+  const loadBatch = (step: number) => loadTrainingBatch(trainSet, order, step, s.flip);
 
   let interrupted = false;
   const onSigint = () => {
