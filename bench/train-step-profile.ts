@@ -36,8 +36,9 @@ export async function profileStep(step: () => void, top = 12): Promise<{ kernelM
   const byName = new Map<string, { calls: number; ms: number; flops: number }>();
   let kernelMs = 0;
   for (const k of info.kernels) {
-    // tf.profile also lists op wrappers (names ending in __op) around the kernels; count kernels only.
-    if (k.name.endsWith('__op')) continue;
+    // tf.profile also lists op wrappers (names ending in __op) and custom-gradient scopes around the kernels;
+    // count registered kernels only, so no time is counted twice.
+    if (tf.getKernel(k.name, tf.getBackend()) === undefined) continue;
     const ms = Number(k.kernelTimeMs);
     const entry = byName.get(k.name) ?? { calls: 0, ms: 0, flops: 0 };
     entry.calls++;

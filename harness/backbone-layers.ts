@@ -1,4 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { BatchNorm } from './layers/batch-norm.js';
+import { PReLU } from './layers/prelu.js';
+import { ReLU } from './layers/relu.js';
 
 /**
  * Layer helpers the backbones share: seeded initialisers (every layer its own seed, derived from the run's),
@@ -37,12 +40,17 @@ export class SeededLayers {
 
   /** BatchNorm as insightface configures it in PyTorch (momentum 0.1 there is 0.9 here; eps 1e-5). */
   batchNorm(): tf.layers.Layer {
-    return tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 });
+    return new BatchNorm({ momentum: 0.9, epsilon: 1e-5 });
+  }
+
+  /** ReLU (tf.layers.reLU's function, with a one-kernel gradient on ort-cpu). */
+  relu(): tf.layers.Layer {
+    return new ReLU();
   }
 
   /** PReLU with one slope per channel (PyTorch's nn.PReLU(channels)), initialised to 0.25. */
   prelu(spatial: boolean): tf.layers.Layer {
-    return tf.layers.prelu({ alphaInitializer: tf.initializers.constant({ value: 0.25 }), sharedAxes: spatial ? [1, 2] : undefined });
+    return new PReLU({ initialAlpha: 0.25, sharedAxes: spatial ? [1, 2] : undefined });
   }
 
   /**

@@ -24,7 +24,7 @@ export default defineBackbone({
       for (let i = 0; i < 2; i++) {
         x = L.conv(filters, 3).apply(x) as tf.SymbolicTensor;
         x = L.batchNorm().apply(x) as tf.SymbolicTensor;
-        x = tf.layers.reLU().apply(x) as tf.SymbolicTensor;
+        x = L.relu().apply(x) as tf.SymbolicTensor;
       }
       x = tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }).apply(x) as tf.SymbolicTensor;
     }

@@ -19,7 +19,7 @@ export default defineBackbone({
     for (let i = 0; i < params.layers; i++) {
       x = L.dense(params.hidden, undefined, false).apply(x) as tf.SymbolicTensor;
       x = L.batchNorm().apply(x) as tf.SymbolicTensor;
-      x = tf.layers.reLU().apply(x) as tf.SymbolicTensor;
+      x = L.relu().apply(x) as tf.SymbolicTensor;
     }
     return tf.model({ inputs: input, outputs: L.embedding(x, embeddingDim, params.dropout), name: 'mlp' });
   },

@@ -10,6 +10,13 @@ import { REDUCTION_KERNELS, makeReductionKernel } from './reduction.js';
 import { makeTileKernel } from './tile.js';
 import { makeBatchNormKernel } from './batch-norm.js';
 import { makeMaxPoolGradKernel } from './max-pool-grad.js';
+import { makeMaxPoolKernel } from './max-pool.js';
+import { batchNormTrainingGradKernel, batchNormTrainingKernel } from './batch-norm-training.js';
+import { preluGradKernel } from './prelu-grad.js';
+import { reluGradKernel } from './relu-grad.js';
+import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from '../../fused-ops/batch-norm-training.js';
+import { PRELU_GRAD } from '../../fused-ops/prelu.js';
+import { RELU_GRAD } from '../../fused-ops/relu.js';
 import type { ReferenceKernel } from './kernel-types.js';
 
 /**
@@ -38,6 +45,7 @@ const ORT_KERNELS: Record<string, KernelFactory> = {
   Conv2DBackpropFilter: makeConv2dBackpropFilterKernel,
   FusedBatchNorm: makeBatchNormKernel,
   Tile: makeTileKernel,
+  MaxPool: makeMaxPoolKernel,
   MaxPoolGrad: makeMaxPoolGradKernel,
   Prelu: makePreluKernel,
   ...Object.fromEntries(Object.keys(UNARY_OPS).map((k) => [k, (ref: ReferenceKernel) => makeUnaryKernel(k, ref)])),
@@ -46,6 +54,17 @@ const ORT_KERNELS: Record<string, KernelFactory> = {
 };
 
 export const ORT_KERNEL_NAMES: readonly string[] = Object.keys(ORT_KERNELS);
+
+/**
+ * Kernels tfjs does not have: the single-kernel forward and gradients of harness/fused-ops, which the
+ * backbones' BatchNorm, PReLU and ReLU layers use where the active backend registers them.
+ */
+const FUSED_OP_KERNELS: Record<string, tf.KernelFunc> = {
+  [BATCH_NORM_TRAINING]: batchNormTrainingKernel as unknown as tf.KernelFunc,
+  [BATCH_NORM_TRAINING_GRAD]: batchNormTrainingGradKernel as unknown as tf.KernelFunc,
+  [PRELU_GRAD]: preluGradKernel as unknown as tf.KernelFunc,
+  [RELU_GRAD]: reluGradKernel as unknown as tf.KernelFunc,
+};
 
 /** False (never throws) when onnxruntime-node's native library cannot be loaded on this machine. */
 export function ortCpuAvailable(): boolean {
@@ -73,6 +92,9 @@ export async function registerOrtCpuBackend(): Promise<void> {
       backendName: ORT_CPU_BACKEND,
       kernelFunc: (replace ? replace(reference) : reference) as unknown as tf.KernelFunc,
     });
+  }
+  for (const [kernelName, kernelFunc] of Object.entries(FUSED_OP_KERNELS)) {
+    tf.registerKernel({ kernelName, backendName: ORT_CPU_BACKEND, kernelFunc });
   }
   registered = true;
 }

@@ -7,14 +7,19 @@ import type { OrtKernelArgs, ReferenceKernel } from './kernel-types.js';
  * window's maximum (strictly greater wins, as in tfjs's maxPoolPositions; windows of only NaN/−∞ pass none).
  * Not an ORT kernel — ONNX has no pooling gradient — but tfjs-backend-cpu's version reads every element
  * through TensorBuffer.get and was the largest single kernel of a ConvNet step after the GEMMs moved to ORT.
+ * The channel loop is innermost (per-channel running maxima), so reads are sequential.
  */
 export function maxPoolGradNhwc(x: Float32Array, dy: Float32Array, info: backend_util.Conv2DInfo): Float32Array {
   const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, strideHeight, strideWidth } = info;
   const { dilationHeight, dilationWidth, effectiveFilterHeight, effectiveFilterWidth } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
-  // Accumulate in doubles, as the reference does, so overlapping windows sum the same way.
-  const dx = new Float64Array(x.length);
+  // Overlapping windows can send several gradients to one input: accumulate those in doubles, as the reference
+  // does, so they sum the same way. Disjoint windows (the usual 2×2, stride 2) write each input at most once.
+  const overlapping = strideHeight < effectiveFilterHeight || strideWidth < effectiveFilterWidth;
+  const dx = overlapping ? new Float64Array(x.length) : new Float32Array(x.length);
+  const maxValue = new Float32Array(channels);
+  const maxIndex = new Int32Array(channels);
   for (let b = 0; b < batchSize; b++) {
     const xBatch = b * inHeight * inWidth * channels;
     for (let yR = 0; yR < outHeight; yR++) {
@@ -27,27 +32,29 @@ export function maxPoolGradNhwc(x: Float32Array, dy: Float32Array, info: backend
         let colMin = colCorner;
         while (colMin < 0) colMin += dilationWidth;
         const colMax = Math.min(inWidth, effectiveFilterWidth + colCorner);
-        const dyBase = ((b * outHeight + yR) * outWidth + yC) * channels;
-        for (let d = 0; d < channels; d++) {
-          let maxValue = Number.NEGATIVE_INFINITY;
-          let maxIndex = -1;
-          for (let xR = rowMin; xR < rowMax; xR += dilationHeight) {
-            const rowBase = xBatch + xR * inWidth * channels + d;
-            for (let xC = colMin; xC < colMax; xC += dilationWidth) {
-              const index = rowBase + xC * channels;
-              const pixel = x[index]!;
-              if (pixel > maxValue) {
-                maxValue = pixel;
-                maxIndex = index;
+        maxValue.fill(Number.NEGATIVE_INFINITY);
+        maxIndex.fill(-1);
+        for (let xR = rowMin; xR < rowMax; xR += dilationHeight) {
+          for (let xC = colMin; xC < colMax; xC += dilationWidth) {
+            const at = xBatch + (xR * inWidth + xC) * channels;
+            for (let d = 0; d < channels; d++) {
+              const pixel = x[at + d]!;
+              if (pixel > maxValue[d]!) {
+                maxValue[d] = pixel;
+                maxIndex[d] = at + d;
               }
             }
           }
-          if (maxIndex >= 0) dx[maxIndex] += dy[dyBase + d]!;
+        }
+        const dyBase = ((b * outHeight + yR) * outWidth + yC) * channels;
+        for (let d = 0; d < channels; d++) {
+          const index = maxIndex[d]!;
+          if (index >= 0) dx[index] += dy[dyBase + d]!;
         }
       }
     }
   }
-  return Float32Array.from(dx);
+  return dx instanceof Float32Array ? dx : new Float32Array(dx);
 }
 
 interface MaxPoolGradInputs {

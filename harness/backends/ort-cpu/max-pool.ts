@@ -1,0 +1,63 @@
+import { backend_util, type MaxPoolAttrs, type TensorInfo } from '@tensorflow/tfjs';
+import { ortEligible, float32Data, float32Output } from './tensor-io.js';
+import type { OrtKernelArgs, ReferenceKernel } from './kernel-types.js';
+
+/**
+ * MaxPool over NHWC with the channel loop innermost, so every read is sequential. Not an ORT kernel (ONNX
+ * pools NCHW, and the transposes would cost more than the pool); tfjs-backend-cpu's loop runs channels
+ * outermost and strides through memory. Window bounds follow tfjs exactly: rows and columns start at
+ * max(0, corner), and a window of only NaN yields −∞.
+ */
+export function maxPoolNhwc(x: Float32Array, info: backend_util.Conv2DInfo): Float32Array {
+  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, strideHeight, strideWidth } = info;
+  const { dilationHeight, dilationWidth, effectiveFilterHeight, effectiveFilterWidth } = info;
+  const padTop = info.padInfo.top;
+  const padLeft = info.padInfo.left;
+  const y = new Float32Array(batchSize * outHeight * outWidth * channels).fill(Number.NEGATIVE_INFINITY);
+  for (let b = 0; b < batchSize; b++) {
+    const xBatch = b * inHeight * inWidth * channels;
+    for (let yR = 0; yR < outHeight; yR++) {
+      const rowCorner = yR * strideHeight - padTop;
+      const rowMin = Math.max(0, rowCorner);
+      const rowMax = Math.min(inHeight, effectiveFilterHeight + rowCorner);
+      for (let yC = 0; yC < outWidth; yC++) {
+        const colCorner = yC * strideWidth - padLeft;
+        const colMin = Math.max(0, colCorner);
+        const colMax = Math.min(inWidth, effectiveFilterWidth + colCorner);
+        const out = ((b * outHeight + yR) * outWidth + yC) * channels;
+        for (let xR = rowMin; xR < rowMax; xR += dilationHeight) {
+          for (let xC = colMin; xC < colMax; xC += dilationWidth) {
+            const at = xBatch + (xR * inWidth + xC) * channels;
+            for (let d = 0; d < channels; d++) {
+              // Math.max is branch-free (a compare-and-branch mispredicts on about every other pixel); NaN
+              // pixels are skipped, as tfjs does, by the predictable test in front of it.
+              const pixel = x[at + d]!;
+              if (pixel === pixel) y[out + d] = Math.max(y[out + d]!, pixel);
+            }
+          }
+        }
+      }
+    }
+  }
+  return y;
+}
+
+export function makeMaxPoolKernel(reference: ReferenceKernel) {
+  return ({ inputs, backend, attrs }: OrtKernelArgs<{ x: TensorInfo }, MaxPoolAttrs>): TensorInfo | TensorInfo[] => {
+    const { x } = inputs;
+    if (!ortEligible(backend, [x]) || x.shape.length !== 4) return reference({ inputs, backend, attrs: { ...attrs } });
+    const info = backend_util.computePool2DInfo(
+      x.shape as [number, number, number, number],
+      attrs.filterSize,
+      attrs.strides,
+      1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+    );
+    // tfjs returns the input itself for a 1×1 window of stride 1; the reference kernel does that without a copy.
+    if (info.filterWidth === 1 && info.filterHeight === 1 && info.outShape.every((d, i) => d === x.shape[i])) {
+      return reference({ inputs, backend, attrs: { ...attrs } });
+    }
+    return float32Output(backend, info.outShape, maxPoolNhwc(float32Data(backend, x), info));
+  };
+}

@@ -1,0 +1,27 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * ReLU with its gradient as one kernel where the backend has it. tfjs's recorded gradient is dy·step(x): two
+ * full-size passes and a temporary the size of the activation, per layer. ort-cpu registers RELU_GRAD
+ * (dx = dy where y > 0, else 0, in one pass); other backends keep tfjs's gradient.
+ */
+
+export const RELU_GRAD = 'FlbReluGrad';
+
+/** Inputs of RELU_GRAD: the incoming gradient and ReLU's output; no attrs. Output: dx. */
+export interface ReluGradInputs extends tf.NamedTensorInfoMap {
+  dy: tf.TensorInfo;
+  y: tf.TensorInfo;
+}
+
+export function relu(x: tf.Tensor): tf.Tensor {
+  if (tf.getKernel(RELU_GRAD, tf.getBackend()) === undefined || x.dtype !== 'float32') return tf.relu(x);
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xIn, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const y = tf.relu(xIn);
+    // y > 0 exactly where x > 0, so the output is all the gradient needs.
+    save([y]);
+    return { value: y, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.engine().runKernel(RELU_GRAD, { dy, y: saved[0]! }) as tf.Tensor };
+  });
+  return op(x);
+}

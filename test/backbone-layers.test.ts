@@ -1,0 +1,82 @@
+import test from 'ava';
+import * as tf from '@tensorflow/tfjs';
+import { BatchNorm } from '../harness/layers/batch-norm.js';
+import { PReLU } from '../harness/layers/prelu.js';
+import { ReLU } from '../harness/layers/relu.js';
+import { initEngine } from '../harness/engine.js';
+import { relativeError, type Nested } from './backend-compare.js';
+
+/**
+ * The backbones' own BatchNorm, PReLU and ReLU layers (harness/layers) must be tf.layers' batchNormalization,
+ * prelu and reLU in every number — training output, gradients, moving averages, inference — and survive a
+ * save/load round trip. On the cpu backend here, so the composite form of the fused ops is what runs; the
+ * ort-cpu kernels are compared in backend-ort-fused-ops.test.ts.
+ */
+
+test.before(async () => {
+  await initEngine('cpu');
+});
+
+const close = (a: tf.Tensor, b: tf.Tensor) => relativeError(a.arraySync() as Nested, b.arraySync() as Nested);
+
+/** One model per layer kind, ours and tfjs's, with equal weights; returns (x → output, gradients) for both. */
+function pair(ours: tf.layers.Layer, theirs: tf.layers.Layer, inputShape: number[]) {
+  const build = (layer: tf.layers.Layer) => {
+    const input = tf.input({ shape: inputShape });
+    return tf.model({ inputs: input, outputs: layer.apply(input) as tf.SymbolicTensor });
+  };
+  const a = build(ours);
+  const b = build(theirs);
+  b.setWeights(a.getWeights().map((w) => tf.randomUniform(w.shape, 0.5, 1.5, 'float32', w.size)));
+  a.setWeights(b.getWeights());
+  return { a, b };
+}
+
+function trainingPass(model: tf.LayersModel, x: tf.Tensor, probe: tf.Tensor) {
+  const variables = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+  const value = model.apply(x, { training: true }) as tf.Tensor;
+  const loss = () => tf.sum(tf.mul(model.apply(x, { training: true }) as tf.Tensor, probe)) as tf.Scalar;
+  const grads = variables.length > 0 ? tf.variableGrads(loss, variables).grads : {};
+  const inputGrad = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(model.apply(v, { training: true }) as tf.Tensor, probe)))(x);
+  return { value, grads: variables.map((v) => grads[v.name]!), inputGrad };
+}
+
+test('BatchNorm, PReLU and ReLU equal tf.layers’ in training, gradients, moving averages and inference', (t) => {
+  const inputShape = [5, 6, 7];
+  const x = tf.randomNormal([3, ...inputShape], 2, 3, 'float32', 1);
+  const probe = tf.randomNormal([3, ...inputShape], 0, 1, 'float32', 2);
+  const cases: [string, tf.layers.Layer, tf.layers.Layer][] = [
+    ['batchNorm', new BatchNorm({ momentum: 0.9, epsilon: 1e-5 }), tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 })],
+    ['prelu', new PReLU({ initialAlpha: 0.25, sharedAxes: [1, 2] }), tf.layers.prelu({ sharedAxes: [1, 2] })],
+    ['relu', new ReLU(), tf.layers.reLU()],
+  ];
+  for (const [name, ours, theirs] of cases) {
+    const { a, b } = pair(ours, theirs, inputShape);
+    const ra = trainingPass(a, x, probe);
+    const rb = trainingPass(b, x, probe);
+    t.true(close(ra.value, rb.value) < 1e-5, `${name}: training output`);
+    t.true(close(ra.inputGrad, rb.inputGrad) < 1e-5, `${name}: input gradient`);
+    ra.grads.forEach((g, i) => t.true(close(g, rb.grads[i]!) < 1e-5, `${name}: gradient of weight ${i}`));
+    // Moving mean and variance (BatchNorm's non-trainable weights) moved the same way in the passes above.
+    a.getWeights().forEach((w, i) => t.true(close(w, b.getWeights()[i]!) < 1e-5, `${name}: weight ${i} after training passes`));
+    t.true(close(a.predict(x) as tf.Tensor, b.predict(x) as tf.Tensor) < 1e-5, `${name}: inference`);
+  }
+});
+
+test('a model of these layers saves and loads with its weights', async (t) => {
+  const input = tf.input({ shape: [4, 4, 3] });
+  let y = new BatchNorm({ momentum: 0.9, epsilon: 1e-5 }).apply(input) as tf.SymbolicTensor;
+  y = new PReLU({ initialAlpha: 0.25, sharedAxes: [1, 2] }).apply(y) as tf.SymbolicTensor;
+  y = new ReLU().apply(y) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: y });
+  model.setWeights(model.getWeights().map((w) => tf.randomUniform(w.shape, 0.5, 1.5, 'float32', w.size)));
+  let saved: tf.io.ModelArtifacts | undefined;
+  await model.save(tf.io.withSaveHandler(async (artifacts) => {
+    saved = artifacts;
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+  const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+  t.deepEqual(loaded.layers.map((l) => l.getClassName()), ['InputLayer', 'FlbBatchNorm', 'FlbPReLU', 'FlbReLU']);
+  const x = tf.randomNormal([2, 4, 4, 3], 0, 1, 'float32', 3);
+  t.is(close(loaded.predict(x) as tf.Tensor, model.predict(x) as tf.Tensor), 0);
+});
