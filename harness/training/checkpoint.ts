@@ -9,7 +9,7 @@ import { readTensorBundle, writeTensorBundle } from './tensor-bundle.js';
 
 /**
  * A checkpoint directory: the backbone in tfjs's layers format (model.json + weights.bin, loadable by
- * tf.loadLayersModel), the head's variables and state, the optimizer's buffers, and the step reached.
+ * tf.loadLayersModel once harness/layers' classes are registered, i.e. the backbone kit is imported), the head's variables and state, the optimizer's buffers, and the step reached.
  * Written under a temporary name and swapped in whole, so a crash never leaves half a checkpoint.
  */
 export interface CheckpointParts {
