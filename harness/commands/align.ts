@@ -6,6 +6,7 @@ import { initEngine, type BackendChoice } from '../engine.js';
 import { alignDataset } from '../face/align-dataset.js';
 import { parseDetector, type DetectorName } from '../face/detectors.js';
 import { faceTemplate, FACE_TEMPLATES } from '../face/face-template.js';
+import { parseLfwImageSelection, type LfwImageSelection } from '../data/lfw-image-keys.js';
 
 interface AlignFlags {
   dataset: string;
@@ -14,6 +15,7 @@ interface AlignFlags {
   template: string;
   detector: DetectorName;
   shard?: { index: number; count: number };
+  images: LfwImageSelection;
   backend: BackendChoice;
   quiet?: boolean;
   json?: boolean;
@@ -38,6 +40,7 @@ export function register(program: Command): void {
     .option('--template <name>', `crop template: ${FACE_TEMPLATES.join(' | ')} (dlib150 for faceapi-resnet)`, 'dlib150')
     .option('--detector <name>', 'first detector: ssd | tiny (the other one rescues misses before any centre-crop fallback)', parseDetector, 'tiny')
     .option('--shard <k/n>', 'align only every n-th image from the k-th, to run n processes on one --out', shardOption)
+    .option('--images <which>', 'pairs: the images pairs.txt names; all: every image of the dataset', parseLfwImageSelection, 'pairs')
     .option('--backend <name>', 'tfjs backend for the detection nets', backendOption, 'wasm')
     .option('--quiet', 'no progress output')
     .option('--json', 'print the summary as JSON')
@@ -45,7 +48,7 @@ export function register(program: Command): void {
       const template = faceTemplate(flags.template);
       const ds = await ensureDataset(flags.dataset, { dataRoot: flags.dataRoot });
       await initEngine(flags.backend);
-      const result = await alignDataset(ds, resolve(flags.out), { template, detector: flags.detector, shard: flags.shard, progress: progressModeFrom(flags) });
+      const result = await alignDataset(ds, resolve(flags.out), { template, detector: flags.detector, shard: flags.shard, images: flags.images, progress: progressModeFrom(flags) });
       if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else if (result.summary) {
         const s = result.summary;

@@ -7,6 +7,7 @@ import type { BackendChoice } from '../engine.js';
 import { UserError } from '../errors.js';
 import { parseDetector, type DetectorName } from '../face/detectors.js';
 import { runAt } from '../run-store.js';
+import { parseLfwImageSelection, type LfwImageSelection } from '../data/lfw-image-keys.js';
 
 interface EmbedFlags {
   run?: string;
@@ -19,6 +20,7 @@ interface EmbedFlags {
   alignDir?: string;
   detector: DetectorName;
   layer: 'embedding' | 'penultimate';
+  images?: LfwImageSelection;
   workers?: number;
   batchSize?: number;
   backend?: BackendChoice;
@@ -46,6 +48,7 @@ export function register(program: Command): void {
     .option('--align-dir <dir>', 'with --align: where the aligned dataset is cached (default data/aligned/<dataset>-dlib150-<detector>)')
     .option('--detector <name>', 'with --align: first detector, ssd | tiny', parseDetector, 'tiny')
     .option('--layer <name>', 'with --pretrained: embedding (128-d) or penultimate (256-d trunk features)', layerOption, 'embedding')
+    .option('--images <which>', 'with --pretrained: pairs (the images pairs.txt names, default) or all (every image of the dataset)', parseLfwImageSelection)
     .option('--workers <n>', 'with --pretrained: worker threads (default: the number of cores)', integerOption(1, 64))
     .option('--batch-size <n>', 'images per forward pass (default 64 for runs, 16 per worker task with --pretrained)', integerOption(1))
     .option('--backend <name>', 'tfjs backend (default: the one the run trained on)', backendOption)
@@ -55,7 +58,7 @@ export function register(program: Command): void {
     .action(async (flags: EmbedFlags) => {
       if ((flags.run === undefined) === (flags.pretrained === undefined)) throw new UserError('flb embed: give either --run <dir> or --pretrained <model>');
       if (flags.pretrained) return embedWithPretrained(flags.pretrained, flags);
-      if (flags.align || flags.out) throw new UserError('flb embed: --align and --out go with --pretrained; a run writes under <run>/features/');
+      if (flags.align || flags.out || flags.images) throw new UserError('flb embed: --align, --images and --out go with --pretrained; a run writes under <run>/features/');
       const out = await embedRun(runAt(flags.run!), flags.dataset, {
         dataRoot: flags.dataRoot,
         flip: flags.flip,
@@ -77,6 +80,7 @@ async function embedWithPretrained(model: PretrainedModel, flags: EmbedFlags): P
     dataRoot: flags.dataRoot,
     align: flags.align ? { detector: flags.detector, dir: flags.alignDir } : undefined,
     flip: flags.flip,
+    images: flags.images,
     layer: flags.layer,
     batchSize: flags.batchSize,
     workers: flags.workers,

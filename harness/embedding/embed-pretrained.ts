@@ -9,7 +9,7 @@ import type { DetectorName } from '../face/detectors.js';
 import { DLIB_EMBEDDING_DIM, DLIB_PENULTIMATE_DIM } from '../face/dlib-resnet.js';
 import { faceTemplate } from '../face/face-template.js';
 import { writeFeatureSet } from '../formats/feature-set.js';
-import { lfwPairKeys, readLfwPairs } from '../formats/lfw-pairs.js';
+import { lfwImageKeys, type LfwImageSelection } from '../data/lfw-image-keys.js';
 import { startProgress, type ProgressMode } from '../progress.js';
 import type { PretrainedTask } from './pretrained-worker.js';
 
@@ -22,6 +22,8 @@ export interface PretrainedEmbedOptions {
   /** Detect, landmark and align to dlib's chip first (cached in `dir`, default data/aligned/<dataset>-dlib150-<detector>). */
   align?: { detector: DetectorName; dir?: string };
   flip?: boolean;
+  /** The images pairs.txt names (default), or every image of the dataset (aligned alike with `align`). */
+  images?: LfwImageSelection;
   /** The 128-d descriptor, or the 256-d pooled features under it (the frozen trunk's output). */
   layer?: PretrainedTask['layer'];
   /** Images per worker task. */
@@ -45,21 +47,22 @@ export function parsePretrainedModel(name: string): PretrainedModel {
 }
 
 /**
- * Writes the feature set (out .npy + .keys.txt) of every image an LFW-style dataset's pairs name, embedded by
+ * Writes the feature set (out .npy + .keys.txt) of every image an LFW-style dataset's pairs name (or, with
+ * `images: 'all'`, of every image of the dataset; the pairs' images come first either way), embedded by
  * a pretrained model: dlib chips when aligned, else plain centre crops. Work is spread over worker threads.
  */
 export async function embedPretrained(model: PretrainedModel, dataset: string, out: string, opts: PretrainedEmbedOptions = {}): Promise<PretrainedEmbedding> {
   let ds = await ensureDataset(dataset, { dataRoot: opts.dataRoot, progress: opts.progress });
-  if (ds.entry.role !== 'lfw') throw new UserError(`dataset "${dataset}" is a ${ds.entry.role} set: --pretrained ${model} embeds LFW-style (lfw-pairs) datasets`);
+  if (ds.entry.format !== 'lfw-pairs') throw new UserError(`dataset "${dataset}" is a ${ds.entry.role} set of format ${ds.entry.format}: --pretrained ${model} embeds LFW-style image datasets (format lfw-pairs)`);
   let alignment: AlignSummary | undefined;
   if (opts.align) {
     const dir = resolve(opts.align.dir ?? join('data', 'aligned', `${dataset}-dlib150-${opts.align.detector}`));
     await initEngine('wasm');
-    const result = await alignDataset(ds, dir, { template: faceTemplate('dlib150'), detector: opts.align.detector, progress: opts.progress });
+    const result = await alignDataset(ds, dir, { template: faceTemplate('dlib150'), detector: opts.align.detector, images: opts.images, progress: opts.progress });
     alignment = result.summary!;
     ds = alignedDataset(ds, dir);
   }
-  const keys = lfwPairKeys(readLfwPairs(ds.paths.pairs!));
+  const keys = lfwImageKeys({ images: ds.paths.images!, pairs: ds.paths.pairs! }, opts.images ?? 'pairs');
   const files = keys.map((k) => join(ds.paths.images!, k));
   const layer = opts.layer ?? 'embedding';
   const dim = layer === 'embedding' ? DLIB_EMBEDDING_DIM : DLIB_PENULTIMATE_DIM;

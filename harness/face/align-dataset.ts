@@ -6,7 +6,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../atomic-write.js';
 import type { ResolvedDataset } from '../data/registry.js';
 import { UserError } from '../errors.js';
 import { decodeImageNative } from '../formats/image.js';
-import { lfwPairKeys, readLfwPairs } from '../formats/lfw-pairs.js';
+import { lfwImageKeys, type LfwImageSelection } from '../data/lfw-image-keys.js';
 import { startProgress, type ProgressMode } from '../progress.js';
 import { appendRecord, readRecords, recordsFile, type AlignRecord } from './align-records.js';
 import { DETECTOR_NETS, detectionAttempts, type DetectorName } from './detectors.js';
@@ -20,6 +20,8 @@ export interface AlignOptions {
   detector: DetectorName;
   /** Align only every count-th image starting at index (0-based), so several processes can share the work. */
   shard?: { index: number; count: number };
+  /** The images pairs.txt names (default), or every image of the dataset. */
+  images?: LfwImageSelection;
   progress?: ProgressMode;
 }
 
@@ -28,6 +30,8 @@ export interface AlignSummary {
   dataset: string;
   template: string;
   detector: DetectorName;
+  /** Which images were aligned: those the pairs name, or all. */
+  selection: LfwImageSelection;
   images: number;
   /** Faces found per detector (the chosen one first, then the rescue detector). */
   detected: Record<string, number>;
@@ -51,15 +55,16 @@ interface AlignSettings {
 }
 
 /**
- * Aligns the images an LFW-style protocol dataset needs and writes them as a dataset of the same layout
+ * Aligns the images an LFW-style protocol dataset needs (or, with `images: 'all'`, every image of it) and writes them as a dataset of the same layout
  * under `out` (images folder and pairs file at the same relative paths), so `--data-root` pointed above `out`
  * makes every command read the aligned images unchanged. Cached: images with a record are skipped.
  */
 export async function alignDataset(ds: ResolvedDataset, out: string, opts: AlignOptions): Promise<AlignResult> {
-  if (ds.entry.role !== 'lfw') throw new UserError(`dataset "${ds.entry.name}" is a ${ds.entry.role} set: flb align handles LFW-style (lfw-pairs) datasets`);
+  if (ds.entry.format !== 'lfw-pairs') throw new UserError(`dataset "${ds.entry.name}" is a ${ds.entry.role} set of format ${ds.entry.format}: flb align handles LFW-style image datasets (format lfw-pairs)`);
   const imagesDir = ds.paths.images!;
   const pairsFile = ds.paths.pairs!;
-  const keys = lfwPairKeys(readLfwPairs(pairsFile));
+  const selection = opts.images ?? 'pairs';
+  const keys = lfwImageKeys({ images: imagesDir, pairs: pairsFile }, selection);
   const outImages = join(out, relative(ds.root, imagesDir));
   const settings: AlignSettings = { dataset: ds.entry.name, template: opts.template.name, detector: opts.detector };
   claimOutput(out, settings);
@@ -90,7 +95,7 @@ export async function alignDataset(ds: ResolvedDataset, out: string, opts: Align
       bar.stop();
     }
   }
-  return { out, aligned, summary: summarise(out, keys, settings) };
+  return { out, aligned, summary: summarise(out, keys, settings, selection) };
 }
 
 async function alignOne(api: FaceApi, from: string, to: string, key: string, template: FaceTemplate, attempts: ReturnType<typeof detectionAttempts>): Promise<AlignRecord> {
@@ -136,7 +141,7 @@ function claimOutput(out: string, settings: AlignSettings): void {
 }
 
 /** Writes align.json once every key has a record (whichever shard finishes last does it). */
-function summarise(out: string, keys: readonly string[], settings: AlignSettings): AlignSummary | null {
+function summarise(out: string, keys: readonly string[], settings: AlignSettings, selection: LfwImageSelection): AlignSummary | null {
   const records = readRecords(out);
   if (keys.some((k) => !records.has(k))) return null;
   const detected: Record<string, number> = {};
@@ -146,7 +151,7 @@ function summarise(out: string, keys: readonly string[], settings: AlignSettings
     if (source === 'fallback') fallbackKeys.push(key);
     else detected[source] = (detected[source] ?? 0) + 1;
   }
-  const summary: AlignSummary = { ...settings, images: keys.length, detected, fallbacks: fallbackKeys.length, fallbackKeys };
+  const summary: AlignSummary = { ...settings, selection, images: keys.length, detected, fallbacks: fallbackKeys.length, fallbackKeys };
   writeJsonAtomic(join(out, 'align.json'), summary);
   return summary;
 }
