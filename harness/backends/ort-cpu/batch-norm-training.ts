@@ -17,6 +17,26 @@ function channelsOf(x: TensorInfo): number {
   return x.shape[x.shape.length - 1] ?? 1;
 }
 
+/** y = x·factor + shift per channel (the last axis), four rows per iteration. */
+function affinePerChannel(x: Float32Array, factor: Float64Array, shift: Float64Array, channels: number): Float32Array {
+  const y = new Float32Array(x.length);
+  const [c1, c2, c3, c4] = [channels, 2 * channels, 3 * channels, 4 * channels];
+  let i = 0;
+  for (; i + c4 <= x.length; i += c4) {
+    for (let c = 0; c < channels; c++) {
+      const f = factor[c]!;
+      const h = shift[c]!;
+      const j = i + c;
+      y[j] = x[j]! * f + h;
+      y[j + c1] = x[j + c1]! * f + h;
+      y[j + c2] = x[j + c2]! * f + h;
+      y[j + c3] = x[j + c3]! * f + h;
+    }
+  }
+  for (; i < x.length; i += channels) for (let c = 0; c < channels; c++) y[i + c] = x[i + c]! * factor[c]! + shift[c]!;
+  return y;
+}
+
 export function batchNormTrainingForward(
   x: Float32Array,
   gamma: Float32Array,
@@ -30,7 +50,23 @@ export function batchNormTrainingForward(
   const shiftBy = x.subarray(0, channels).slice();
   const sum = new Float64Array(channels);
   const squares = new Float64Array(channels);
-  for (let i = 0; i < x.length; i += channels) {
+  // Four rows per iteration: with one row, every element waits on the previous add to the same accumulator,
+  // and the loop ran at a third of this speed. (The same unrolling recurs below for the same reason.)
+  const [c1, c2, c3, c4] = [channels, 2 * channels, 3 * channels, 4 * channels];
+  let i = 0;
+  for (; i + c4 <= x.length; i += c4) {
+    for (let c = 0; c < channels; c++) {
+      const k = shiftBy[c]!;
+      const j = i + c;
+      const a = x[j]! - k;
+      const b = x[j + c1]! - k;
+      const d = x[j + c2]! - k;
+      const e = x[j + c3]! - k;
+      sum[c] += a + b + (d + e);
+      squares[c] += a * a + b * b + (d * d + e * e);
+    }
+  }
+  for (; i < x.length; i += channels) {
     for (let c = 0; c < channels; c++) {
       const d = x[i + c]! - shiftBy[c]!;
       sum[c] += d;
@@ -48,9 +84,7 @@ export function batchNormTrainingForward(
     factor[c] = gamma[c]! / Math.sqrt(variance[c]! + epsilon);
     shift[c] = beta[c]! - mean[c]! * factor[c]!;
   }
-  const y = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i += channels) for (let c = 0; c < channels; c++) y[i + c] = x[i + c]! * factor[c]! + shift[c]!;
-  return { y, mean: Float32Array.from(mean), variance };
+  return { y: affinePerChannel(x, factor, shift, channels), mean: Float32Array.from(mean), variance };
 }
 
 export function batchNormTrainingGradient(
@@ -65,7 +99,21 @@ export function batchNormTrainingGradient(
   const rows = x.length / channels;
   const sumDy = new Float64Array(channels);
   const sumDyCentred = new Float64Array(channels);
-  for (let i = 0; i < x.length; i += channels) {
+  const [c1, c2, c3, c4] = [channels, 2 * channels, 3 * channels, 4 * channels];
+  let i = 0;
+  for (; i + c4 <= x.length; i += c4) {
+    for (let c = 0; c < channels; c++) {
+      const m = mean[c]!;
+      const j = i + c;
+      const ga = dy[j]!;
+      const gb = dy[j + c1]!;
+      const gd = dy[j + c2]!;
+      const ge = dy[j + c3]!;
+      sumDy[c] += ga + gb + (gd + ge);
+      sumDyCentred[c] += ga * (x[j]! - m) + gb * (x[j + c1]! - m) + (gd * (x[j + c2]! - m) + ge * (x[j + c3]! - m));
+    }
+  }
+  for (; i < x.length; i += channels) {
     for (let c = 0; c < channels; c++) {
       const g = dy[i + c]!;
       sumDy[c] += g;
@@ -87,7 +135,20 @@ export function batchNormTrainingGradient(
     dBeta[c] = sumDy[c]!;
   }
   const dx = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i += channels) {
+  i = 0;
+  for (; i + c4 <= x.length; i += c4) {
+    for (let c = 0; c < channels; c++) {
+      const ac = a[c]!;
+      const bc = b[c]!;
+      const kc = k[c]!;
+      const j = i + c;
+      dx[j] = ac * dy[j]! + bc * x[j]! + kc;
+      dx[j + c1] = ac * dy[j + c1]! + bc * x[j + c1]! + kc;
+      dx[j + c2] = ac * dy[j + c2]! + bc * x[j + c2]! + kc;
+      dx[j + c3] = ac * dy[j + c3]! + bc * x[j + c3]! + kc;
+    }
+  }
+  for (; i < x.length; i += channels) {
     for (let c = 0; c < channels; c++) dx[i + c] = a[c]! * dy[i + c]! + b[c]! * x[i + c]! + k[c]!;
   }
   return { dx, dGamma, dBeta };

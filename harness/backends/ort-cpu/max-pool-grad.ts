@@ -7,7 +7,8 @@ import type { OrtKernelArgs, ReferenceKernel } from './kernel-types.js';
  * window's maximum (strictly greater wins, as in tfjs's maxPoolPositions; windows of only NaN/−∞ pass none).
  * Not an ORT kernel — ONNX has no pooling gradient — but tfjs-backend-cpu's version reads every element
  * through TensorBuffer.get and was the largest single kernel of a ConvNet step after the GEMMs moved to ORT.
- * The channel loop is innermost (per-channel running maxima), so reads are sequential.
+ * Per output, the window's pixel offsets are listed once; each channel then scans them with its maximum in a
+ * register, and reads stay sequential across channels.
  */
 export function maxPoolGradNhwc(x: Float32Array, dy: Float32Array, info: backend_util.Conv2DInfo): Float32Array {
   const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, strideHeight, strideWidth } = info;
@@ -18,8 +19,7 @@ export function maxPoolGradNhwc(x: Float32Array, dy: Float32Array, info: backend
   // does, so they sum the same way. Disjoint windows (the usual 2×2, stride 2) write each input at most once.
   const overlapping = strideHeight < effectiveFilterHeight || strideWidth < effectiveFilterWidth;
   const dx = overlapping ? new Float64Array(x.length) : new Float32Array(x.length);
-  const maxValue = new Float32Array(channels);
-  const maxIndex = new Int32Array(channels);
+  const window = new Int32Array(info.filterHeight * info.filterWidth);
   for (let b = 0; b < batchSize; b++) {
     const xBatch = b * inHeight * inWidth * channels;
     for (let yR = 0; yR < outHeight; yR++) {
@@ -32,24 +32,23 @@ export function maxPoolGradNhwc(x: Float32Array, dy: Float32Array, info: backend
         let colMin = colCorner;
         while (colMin < 0) colMin += dilationWidth;
         const colMax = Math.min(inWidth, effectiveFilterWidth + colCorner);
-        maxValue.fill(Number.NEGATIVE_INFINITY);
-        maxIndex.fill(-1);
+        let size = 0;
         for (let xR = rowMin; xR < rowMax; xR += dilationHeight) {
-          for (let xC = colMin; xC < colMax; xC += dilationWidth) {
-            const at = xBatch + (xR * inWidth + xC) * channels;
-            for (let d = 0; d < channels; d++) {
-              const pixel = x[at + d]!;
-              if (pixel > maxValue[d]!) {
-                maxValue[d] = pixel;
-                maxIndex[d] = at + d;
-              }
-            }
-          }
+          for (let xC = colMin; xC < colMax; xC += dilationWidth) window[size++] = xBatch + (xR * inWidth + xC) * channels;
         }
         const dyBase = ((b * outHeight + yR) * outWidth + yC) * channels;
         for (let d = 0; d < channels; d++) {
-          const index = maxIndex[d]!;
-          if (index >= 0) dx[index] += dy[dyBase + d]!;
+          let maxValue = Number.NEGATIVE_INFINITY;
+          let maxIndex = -1;
+          for (let k = 0; k < size; k++) {
+            const index = window[k]! + d;
+            const pixel = x[index]!;
+            if (pixel > maxValue) {
+              maxValue = pixel;
+              maxIndex = index;
+            }
+          }
+          if (maxIndex >= 0) dx[maxIndex] += dy[dyBase + d]!;
         }
       }
     }

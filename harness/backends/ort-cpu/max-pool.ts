@@ -13,7 +13,9 @@ export function maxPoolNhwc(x: Float32Array, info: backend_util.Conv2DInfo): Flo
   const { dilationHeight, dilationWidth, effectiveFilterHeight, effectiveFilterWidth } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
-  const y = new Float32Array(batchSize * outHeight * outWidth * channels).fill(Number.NEGATIVE_INFINITY);
+  const y = new Float32Array(batchSize * outHeight * outWidth * channels);
+  // Offsets of the window's pixels for the current output; per channel, the maximum is then kept in a register.
+  const window = new Int32Array(info.filterHeight * info.filterWidth);
   for (let b = 0; b < batchSize; b++) {
     const xBatch = b * inHeight * inWidth * channels;
     for (let yR = 0; yR < outHeight; yR++) {
@@ -24,17 +26,20 @@ export function maxPoolNhwc(x: Float32Array, info: backend_util.Conv2DInfo): Flo
         const colCorner = yC * strideWidth - padLeft;
         const colMin = Math.max(0, colCorner);
         const colMax = Math.min(inWidth, effectiveFilterWidth + colCorner);
-        const out = ((b * outHeight + yR) * outWidth + yC) * channels;
+        let size = 0;
         for (let xR = rowMin; xR < rowMax; xR += dilationHeight) {
-          for (let xC = colMin; xC < colMax; xC += dilationWidth) {
-            const at = xBatch + (xR * inWidth + xC) * channels;
-            for (let d = 0; d < channels; d++) {
-              // Math.max is branch-free (a compare-and-branch mispredicts on about every other pixel); NaN
-              // pixels are skipped, as tfjs does, by the predictable test in front of it.
-              const pixel = x[at + d]!;
-              if (pixel === pixel) y[out + d] = Math.max(y[out + d]!, pixel);
-            }
+          for (let xC = colMin; xC < colMax; xC += dilationWidth) window[size++] = xBatch + (xR * inWidth + xC) * channels;
+        }
+        const out = ((b * outHeight + yR) * outWidth + yC) * channels;
+        for (let d = 0; d < channels; d++) {
+          let max = Number.NEGATIVE_INFINITY;
+          for (let k = 0; k < size; k++) {
+            // Math.max is branch-free (a compare-and-branch mispredicts on about every other pixel); NaN pixels
+            // are skipped, as tfjs does, by the predictable test in front of it.
+            const pixel = x[window[k]! + d]!;
+            if (pixel === pixel) max = Math.max(max, pixel);
           }
+          y[out + d] = max;
         }
       }
     }

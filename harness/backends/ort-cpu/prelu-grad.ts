@@ -12,17 +12,21 @@ export function preluGradient(dy: Float32Array, x: Float32Array, alpha: Float32A
   const n = alpha.length;
   const dx = new Float32Array(x.length);
   const dAlpha = new Float64Array(n);
-  for (let i = 0; i < x.length; i += n) {
-    for (let j = 0; j < n; j++) {
-      const v = x[i + j]!;
-      const g = dy[i + j]!;
-      // Masks instead of a branch on the sign, which is unpredictable. NaN in x: mask 0, so dx = α·dy and dα
-      // turns NaN, as tfjs's gradient gives.
-      const negative = 1 - +(v > 0);
-      dx[i + j] = g * (1 + negative * (alpha[j]! - 1));
-      dAlpha[j] += negative * g * v;
-    }
+  // Masks instead of a branch on the sign, which is unpredictable; NaN in x gets mask 0, so dx = α·dy and dα
+  // turns NaN, as tfjs's gradient gives. Two rows of α's period per iteration, so consecutive adds to one
+  // dα element do not wait on each other.
+  const step = (i: number, j: number): number => {
+    const v = x[i]!;
+    const g = dy[i]!;
+    const negative = 1 - +(v > 0);
+    dx[i] = g * (1 + negative * (alpha[j]! - 1));
+    return negative * g * v;
+  };
+  let i = 0;
+  for (; i + 2 * n <= x.length; i += 2 * n) {
+    for (let j = 0; j < n; j++) dAlpha[j] += step(i + j, j) + step(i + n + j, j);
   }
+  for (; i < x.length; i += n) for (let j = 0; j < n; j++) dAlpha[j] += step(i + j, j);
   return { dx, dAlpha: Float32Array.from(dAlpha) };
 }
 
