@@ -75,10 +75,21 @@ function correct(c: ClassCounts, t: number): number {
 export function evaluatePairVerification(
   distances: Float64Array,
   issame: Uint8Array,
-  opts: { folds?: number; thresholds?: Float64Array; farTargets?: number[] } = {},
+  opts: {
+    folds?: number;
+    thresholds?: Float64Array;
+    farTargets?: number[];
+    /**
+     * Score only these test folds (0-based), each with its threshold chosen on all the other folds as usual; the
+     * metrics are then over these folds alone. For a model trained per fold, which must be scored only on the
+     * fold it did not see.
+     */
+    testFolds?: readonly number[];
+  } = {},
 ): PairVerificationMetrics {
   const thresholds = opts.thresholds ?? lfwThresholds();
-  const folds: FoldRange[] = consecutiveFolds(distances.length, opts.folds ?? 10);
+  const allFolds: FoldRange[] = consecutiveFolds(distances.length, opts.folds ?? 10);
+  const folds = opts.testFolds === undefined ? allFolds : opts.testFolds.map((f) => allFolds[f] ?? badFold(f, allFolds.length));
   const farTargets = opts.farTargets ?? [1e-3];
   const tprSum = new Float64Array(thresholds.length);
   const fprSum = new Float64Array(thresholds.length);
@@ -115,6 +126,10 @@ export function evaluatePairVerification(
     eer: equalErrorRate(fpr, tpr),
     tarAtFar,
   };
+}
+
+function badFold(fold: number, count: number): never {
+  throw new Error(`test fold ${fold} is not one of the ${count} folds (0-based)`);
 }
 
 /**

@@ -75,7 +75,7 @@ test('malformed registries are refused with the file, the entry and what was exp
     ['{ "datasets": [ ', /not valid JSON/],
     [{ datasets: {} }, /"datasets" must be an array/],
     [{ datasets: [entry({ role: 'gallery' })] }, /datasets\[0\] \("faces-real"\)\.role: expected one of train, lfw, megaface, ijbc, verification-bin; got "gallery"/],
-    [{ datasets: [entry({ format: 'image-folder' })] }, /\.format: a lfw dataset has format lfw-pairs; got "image-folder"/],
+    [{ datasets: [entry({ format: 'image-folder' })] }, /\.format: a lfw dataset has format lfw-pairs or lfw-features; got "image-folder"/],
     [{ datasets: [entry({ files: { images: 'imgs' } })] }, /\.files\.pairs: format lfw-pairs needs this path/],
     [{ datasets: [entry({ files: { images: 'imgs', pairs: 'p', extra: 'x' } })] }, /\.files\.extra: format lfw-pairs has no file "extra"/],
     [{ datasets: [entry({}), entry({})] }, /datasets\[1\]: duplicate dataset name "faces-real"/],
@@ -84,6 +84,11 @@ test('malformed registries are refused with the file, the entry and what was exp
     [{ datasets: [entry({ generator: 'nope' })] }, /\.generator: no recipe "nope"/],
     [{ datasets: [entry({ expected: { faces: 3 } })] }, /\.expected\.faces: unknown count/],
     [{ datasets: [{ ...testRegistry.datasets[2], input: undefined }] }, /\.input: a training set needs \{"size", "channels"\}/],
+    [
+      { datasets: [{ name: 'feats', role: 'train', format: 'features', location: 'f', files: { features: 'f.npy', keys: 'f.keys.txt' }, input: { size: 32, channels: 1 }, hint: 'h' }] },
+      /\("feats"\)\.input: a features dataset is fed its feature rows as they are; remove "input"/,
+    ],
+    [{ datasets: [{ name: 'feats', role: 'train', format: 'features', location: 'f', files: { features: 'f.npy' }, hint: 'h' }] }, /\.files\.keys: format features needs this path/],
     [{ generators: { g: { ...tinyRecipe, faces: { ...tinyRecipe.faces, size: 500 } } }, datasets: [] }, /generators\."g"\.faces\.size: expected a number in 32\.\.112, got 500/],
     [
       { generators: { g: { ...tinyRecipe, splits: { ...tinyRecipe.splits, lfw: { ...tinyRecipe.splits.lfw, matchedPerFold: 10, mismatchedPerFold: 10 } } } }, datasets: [] },

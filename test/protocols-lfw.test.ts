@@ -136,3 +136,53 @@ test('a zero-norm feature is refused, naming its row', async (t) => {
   const pairs = Array.from({ length: 10 }, (_, k) => ({ first: k, second: k + 10, same: k % 2 === 0 }));
   await t.throwsAsync(evaluateLfw(pool, features, pairs), { message: /row 5: feature is all zeros/ });
 });
+
+test('one held-out fold: its threshold is chosen on the other folds, and every metric is of its pairs alone (hand-worked)', (t) => {
+  // Two folds of two pairs. Fold 0: genuine 0.1, impostor 0.5; fold 1: genuine 0.3, impostor 0.2.
+  const distances = Float64Array.from([0.1, 0.5, 0.3, 0.2]);
+  const issame = Uint8Array.from([1, 0, 1, 0]);
+  const thresholds = Float64Array.from([0, 0.15, 0.25, 0.35, 0.6]);
+  const m = evaluatePairVerification(distances, issame, { folds: 2, thresholds, testFolds: [1] });
+  // On fold 0, 0.15 is the first threshold to get both pairs right; on fold 1 it rejects both pairs: 1 of 2 right.
+  t.deepEqual(m.thresholds, [0.15]);
+  t.deepEqual(m.foldAccuracies, [0.5]);
+  t.is(m.accuracy, 0.5);
+  t.is(m.std, 0);
+  // Fold 1's own curve per threshold: TPR 0, 0, 0, 1, 1 (genuine 0.3); FPR 0, 0, 1, 1, 1 (impostor 0.2).
+  t.deepEqual(Array.from(m.tpr), [0, 0, 0, 1, 1]);
+  t.deepEqual(Array.from(m.fpr), [0, 0, 1, 1, 1]);
+  // Scoring fold 0 this way gives the 2-fold protocol's fold 0.
+  const all = evaluatePairVerification(distances, issame, { folds: 2, thresholds });
+  const first = evaluatePairVerification(distances, issame, { folds: 2, thresholds, testFolds: [0] });
+  t.deepEqual(first.foldAccuracies, [all.foldAccuracies[0]]);
+  t.deepEqual(first.thresholds, [all.thresholds[0]]);
+});
+
+test('evaluateLfw with a held-out fold reports that fold of the 10-fold protocol and says which it is', async (t) => {
+  const features = randomFeatures(300, 16, 5);
+  const pairs: VerificationPair[] = [];
+  for (let k = 0; k < 200; k++) {
+    const a = (k * 7) % 300;
+    const same = k % 2 === 0;
+    const b = same ? a - (a % 3) + ((a + 1) % 3) : (a + 3 * (1 + (k % 50))) % 300;
+    pairs.push({ first: a, second: b, same });
+  }
+  const full = evaluatePairVerification(await pairDistances(features, pairs), Uint8Array.from(pairs, (p) => Number(p.same)));
+  const fold3 = await evaluateLfw(pool, features, pairs, { heldOutFold: 3 });
+  t.is(fold3.accuracy, full.foldAccuracies[2]);
+  t.deepEqual(fold3.thresholds, [full.thresholds[2]]);
+  t.deepEqual(fold3.heldOutFold, { fold: 3, folds: 10, pairs: 20 });
+  t.is(fold3.std, 0);
+  await t.throwsAsync(evaluateLfw(pool, features, pairs, { heldOutFold: 11 }), { message: /held-out fold 11 is out of range: the pairs have 10 folds/ });
+  t.is((await evaluateLfw(pool, features, pairs)).heldOutFold, undefined);
+});
+
+/** Squared distances of the normalised rows of each pair, computed directly. */
+async function pairDistances(features: FeatureMatrix, pairs: VerificationPair[]): Promise<Float64Array> {
+  const norm = (r: number) => {
+    const v = Array.from(features.data.subarray(r * features.dim, (r + 1) * features.dim));
+    const n = Math.hypot(...v);
+    return v.map((x) => x / n);
+  };
+  return Float64Array.from(pairs.map((p) => norm(p.first).reduce((s, x, d) => s + (x - norm(p.second)[d]!) ** 2, 0)));
+}

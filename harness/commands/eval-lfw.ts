@@ -18,10 +18,12 @@ export interface LfwFlags extends EvalOutputFlags {
   binOrder?: boolean;
   issame?: string;
   bin?: string;
+  fold?: number;
 }
 
 /** Features and pairs in file order, from a keyed feature set + pairs.txt, or from insightface .bin order. */
-export function loadPairs(flags: LfwFlags): { features: FeatureMatrix; pairs: VerificationPair[] } {
+/** Features and pairs, plus the number of folds the pairs come in (pairs.txt's header; 10 for .bin order, as insightface). */
+export function loadPairs(flags: LfwFlags): { features: FeatureMatrix; pairs: VerificationPair[]; folds: number } {
   const { features: featuresPath } = requireFlags('lfw', flags, { features: '--features' });
   if (flags.binOrder) {
     if (!flags.issame === !flags.bin) throw new UserError('--bin-order needs exactly one of --issame FILE (one 0/1 per pair) or --bin FILE.bin');
@@ -33,7 +35,7 @@ export function loadPairs(flags: LfwFlags): { features: FeatureMatrix; pairs: Ve
       throw new UserError(`${featuresPath}: has ${shape[0]} rows but ${labelsFile} lists ${labels.length} pairs; .bin order needs exactly 2 rows per pair`);
     }
     const features: FeatureMatrix = { data, rows: shape[0], dim: shape[1], describe: (row) => `row ${row} of ${featuresPath} (pair ${Math.floor(row / 2) + 1})` };
-    return { features, pairs: labels.map((same, i) => ({ first: 2 * i, second: 2 * i + 1, same })) };
+    return { features, pairs: labels.map((same, i) => ({ first: 2 * i, second: 2 * i + 1, same })), folds: 10 };
   }
   if (!flags.pairs) throw new UserError('flb eval lfw needs --pairs pairs.txt (or --bin-order with --issame)');
   const keysPath = flags.keys ?? keysPathFor(featuresPath);
@@ -48,11 +50,12 @@ export function loadPairs(flags: LfwFlags): { features: FeatureMatrix; pairs: Ve
     });
     return { first, second, same: p.same };
   });
-  return { features: featureMatrix(set.data, set.rows, set.dim, set.keys, featuresPath), pairs };
+  return { features: featureMatrix(set.data, set.rows, set.dim, set.keys, featuresPath), pairs, folds: list.folds };
 }
 
 function lfwTable(r: LfwResult): string {
-  return formatTable(`LFW-style verification (${r.pairs} pairs, 10 folds)`, [
+  const scope = r.heldOutFold ? `fold ${r.heldOutFold.fold} of ${r.heldOutFold.folds}: ${r.heldOutFold.pairs} of ${r.pairs} pairs` : `${r.pairs} pairs, 10 folds`;
+  return formatTable(`LFW-style verification (${scope})`, [
     ['accuracy', `${percent(r.accuracy)} ± ${percent(r.std)}`],
     ['AUC', r.auc.toFixed(4)],
     ['EER', percent(r.eer)],
@@ -71,15 +74,17 @@ export function registerLfw(evalCommand: Command, fromRun: FromRun): Command {
     .option('--bin-order', 'rows 2i and 2i+1 of the features are pair i (insightface .bin order); no keys needed')
     .option('--issame <file>', 'with --bin-order: one 0/1 per pair')
     .option('--bin <file.bin>', 'with --bin-order: take the labels from an insightface .bin file')
+    .option('--fold <k>', 'score only fold k, its threshold chosen on the other folds (for a model trained without fold k)', integerOption(1))
     .option('--threads <n>', 'scoring worker threads (default: the cores)', integerOption(1, 256))
     .option('--out <file.json>', 'also write the JSON result to this file (atomically)')
     .option('--json', 'print exactly one JSON object on stdout')
     .action(async (flags: LfwFlags & FromRunFlags) => {
+      if (flags.run !== undefined && flags.fold !== undefined) throw new UserError('--fold goes with --features; a run trained without a fold scores that fold itself');
       const result =
         ((await fromRun(flags, 'lfw')) as LfwResult | undefined) ??
         (await withScoringPool(flags, (pool) => {
-          const { features, pairs } = loadPairs(flags);
-          return evaluateLfw(pool, features, pairs);
+          const { features, pairs, folds } = loadPairs(flags);
+          return evaluateLfw(pool, features, pairs, { folds, heldOutFold: flags.fold });
         }));
       emitResult(flags, result, lfwTable(result));
     });

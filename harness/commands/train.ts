@@ -1,8 +1,9 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { join } from 'node:path';
 import { findBackbonePlugin } from '../backbone-registry.js';
 import { backendOption, collect, integerOption, numberOption, progressModeFrom } from '../cli-options.js';
-import { getDataset, openTrainSet } from '../data/registry.js';
+import type { Holdout } from '../data/fold-holdout.js';
+import { getDataset } from '../data/registry.js';
 import type { BackendChoice } from '../engine.js';
 import { ExitCode, UserError } from '../errors.js';
 import { findLossPlugin } from '../loss-registry.js';
@@ -10,6 +11,7 @@ import { parseParamFlags } from '../plugin-params.js';
 import { definitionHash, runAt } from '../run-store.js';
 import type { RunConfig, RunDefinition } from '../training/definition.js';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../training/settings.js';
+import { openRunTrainSet } from '../training/run-train-set.js';
 import { train, type TrainOutcome } from '../training/trainer.js';
 
 interface TrainFlags {
@@ -20,6 +22,7 @@ interface TrainFlags {
   backbonePlugin: string[];
   backboneParam: string[];
   dataset: string;
+  holdout?: Holdout;
   dataRoot?: string;
   steps?: number;
   epochs?: number;
@@ -54,6 +57,7 @@ export function register(program: Command): void {
     .option('--backbone-param <k=v>', 'backbone parameter, repeatable', collect, [])
     .option('--backbone-plugin <file>', 'load an extra backbone plugin file, repeatable', collect, [])
     .option('--dataset <name>', 'training dataset from datasets.json', 'synth-tiny')
+    .option('--holdout <dataset:k>', "hold out fold k of an lfw dataset's pairs.txt: train only on the other folds' identities", holdoutOption)
     .option('--data-root <dir>', 'where datasets live (default: $FLB_DATA_ROOT or ./data)')
     .option('--steps <n>', `training steps (default ${d.steps})`, integerOption(1))
     .option('--epochs <n>', 'train for this many passes over the dataset instead of --steps', numberOption(1e-6))
@@ -82,6 +86,13 @@ export function register(program: Command): void {
     });
 }
 
+/** "NAME:k" → fold k (1-based) of dataset NAME's pairs. */
+function holdoutOption(value: string): Holdout {
+  const m = /^(.+):(\d+)$/.exec(value);
+  if (!m || Number(m[2]) < 1) throw new InvalidArgumentError(`expected DATASET:k with a fold k ≥ 1 (e.g. lfw-faceapi-256-pairs:3), got '${value}'`);
+  return { dataset: m[1]!, fold: Number(m[2]) };
+}
+
 function scheduleOption(value: string): TrainSettings['schedule'] {
   if (value !== 'step' && value !== 'cosine' && value !== 'constant') {
     throw new UserError(`--schedule: expected step, cosine or constant, got '${value}'`);
@@ -99,7 +110,7 @@ async function newRun(flags: TrainFlags): Promise<Outcome> {
     findLossPlugin(flags.loss, flags.plugin),
     findBackbonePlugin(backboneName, flags.backbonePlugin),
   ]);
-  const trainSet = await openTrainSet(flags.dataset, { dataRoot: flags.dataRoot, progress: progressModeFrom(flags) });
+  const trainSet = await openRunTrainSet({ dataset: flags.dataset, holdout: flags.holdout }, { dataRoot: flags.dataRoot, progress: progressModeFrom(flags) });
   const steps = flags.epochs !== undefined
     ? Math.max(1, Math.ceil((flags.epochs * trainSet.size) / flags.batchSize))
     : (flags.steps ?? DEFAULT_TRAIN_SETTINGS.steps);
@@ -107,6 +118,7 @@ async function newRun(flags: TrainFlags): Promise<Outcome> {
     loss: { name: loss.plugin.name, params: parseParamFlags(flags.param) },
     backbone: { name: backbone.plugin.name, params: parseParamFlags(flags.backboneParam) },
     dataset: flags.dataset,
+    ...(flags.holdout ? { holdout: flags.holdout } : {}),
     train: {
       ...DEFAULT_TRAIN_SETTINGS,
       steps,
@@ -158,7 +170,7 @@ async function resumeRun(flags: TrainFlags): Promise<Outcome> {
     findLossPlugin(config.sources.loss.includes('/plugins/losses/') ? def.loss.name : config.sources.loss),
     findBackbonePlugin(config.sources.backbone.includes('/plugins/backbones/') ? def.backbone.name : config.sources.backbone),
   ]);
-  const trainSet = await openTrainSet(def.dataset, { dataRoot: flags.dataRoot, progress: progressModeFrom(flags) });
+  const trainSet = await openRunTrainSet(def, { dataRoot: flags.dataRoot, progress: progressModeFrom(flags) });
   const outcome = await train({
     run,
     definition: def,

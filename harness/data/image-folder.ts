@@ -18,7 +18,7 @@ export interface ImageFolderListing {
 }
 
 // Plain code-unit order, not localeCompare: labels must not depend on the machine's locale.
-const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+export const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function isImageFile(name: string): boolean {
   return !name.startsWith('.') && IMAGE_EXTENSIONS.has(extname(name).toLowerCase());
@@ -65,6 +65,7 @@ export async function openImageFolder(dir: string, spec: ImageSpec): Promise<Tra
     size: images.length,
     shape: [height, width, spec.channels] as const,
     classes,
+    classNames: classes,
     images,
     labelOf(index: number): number {
       const entry = images[index];

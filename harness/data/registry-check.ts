@@ -5,11 +5,14 @@ import { isUserError } from '../errors.js';
 import { IMAGE_EXTENSIONS } from '../formats/image.js';
 import { readIdx } from '../formats/idx.js';
 import { readIjbcFaceTidMid, readIjbcLandmarks, readIjbcTemplatePairs } from '../formats/ijbc-meta.js';
+import { readKeys } from '../formats/feature-set.js';
+import { readNpyHeader } from '../formats/npy.js';
 import { readProperty, readRecLayout } from '../formats/insightface-rec.js';
 import { lfwPairKeys, readLfwPairs } from '../formats/lfw-pairs.js';
 import { findMegafaceLists, readFacescrubList, readMegafaceList } from '../formats/megaface-lists.js';
 import { IndexedRecordFile } from '../formats/recordio.js';
 import { readVerificationBin } from '../formats/verification-bin.js';
+import { identityOfKey } from './feature-train-set.js';
 import { listImageFolder } from './image-folder.js';
 import { readManifest } from './make-synthetic.js';
 import { datasetStatus, missingFiles, resolveDataset, type DatasetStatus, type RegistryOptions, type ResolvedDataset } from './registry.js';
@@ -90,6 +93,19 @@ function countContents(ds: ResolvedDataset, problems: string[]): ExpectedCounts 
       const images = identities.reduce((s, d) => s + imageFiles(join(p.images!, d)).length, 0);
       return { images, identities: identities.length, pairs: pairs.pairs.length };
     }
+    case 'features': {
+      const keys = featureKeys(p.features!, p.keys!, problems);
+      const unnamed = keys.filter((k) => identityOfKey(k) === null);
+      if (unnamed.length > 0) problems.push(`${p.keys}: keys without an identity folder (expected Identity/image.jpg): ${describeList(unnamed)}`);
+      return { images: keys.length, identities: new Set(keys.map(identityOfKey).filter((n) => n !== null)).size };
+    }
+    case 'lfw-features': {
+      const pairs = readLfwPairs(p.pairs!);
+      const keys = new Set(featureKeys(p.features!, p.keys!, problems));
+      const missing = lfwPairKeys(pairs).filter((k) => !keys.has(k));
+      if (missing.length > 0) problems.push(`${missing.length} images named in ${p.pairs} have no row in ${p.features}: ${describeList(missing)}`);
+      return { images: keys.size, pairs: pairs.pairs.length };
+    }
     case 'megaface-devkit': {
       const probes = readFacescrubList(p.probeList!);
       reportMissingImages(p.probeImages!, probes.paths, `probe images named in ${p.probeList}`, problems);
@@ -128,6 +144,15 @@ function countContents(ds: ResolvedDataset, problems: string[]): ExpectedCounts 
       return { images: images.shape[0], identities: new Set(labels.data).size };
     }
   }
+}
+
+/** A feature set's keys, after checking its header against them (the rows themselves are not read). */
+function featureKeys(features: string, keysPath: string, problems: string[]): string[] {
+  const { shape } = readNpyHeader(features);
+  const keys = readKeys(keysPath);
+  if (shape.length !== 2) problems.push(`${features}: expected a 2-D [rows, dim] array; got shape [${shape.join(', ')}]`);
+  else if (shape[0] !== keys.length) problems.push(`${features} has ${shape[0]} rows but ${keysPath} has ${keys.length} keys`);
+  return keys;
 }
 
 function reportMissingImages(root: string, keys: readonly string[], what: string, problems: string[]): void {

@@ -5,8 +5,12 @@ import { asObject, int, optionalString } from './registry-fields.js';
 /** What a dataset is used for. */
 export type DatasetRole = 'train' | 'lfw' | 'megaface' | 'ijbc' | 'verification-bin';
 
-/** The on-disk layout, which decides the reader and the files an entry must name. */
-export type DatasetFormat = 'image-folder' | 'recordio' | 'idx' | 'lfw-pairs' | 'verification-bin' | 'megaface-devkit' | 'ijbc-meta';
+/**
+ * The on-disk layout, which decides the reader and the files an entry must name. `features` and `lfw-features`
+ * hold feature rows (a feature set: NAME.npy + NAME.keys.txt) instead of images: a training set of a frozen trunk's
+ * features, and the same rows with LFW's pairs.txt as the protocol set a run's head is evaluated on.
+ */
+export type DatasetFormat = 'image-folder' | 'recordio' | 'idx' | 'features' | 'lfw-pairs' | 'lfw-features' | 'verification-bin' | 'megaface-devkit' | 'ijbc-meta';
 
 export type FileKind = 'file' | 'dir';
 
@@ -15,19 +19,24 @@ export const formatFiles: Record<DatasetFormat, Record<string, FileKind>> = {
   'image-folder': { images: 'dir' },
   recordio: { rec: 'file', idx: 'file', property: 'file' },
   idx: { images: 'file', labels: 'file' },
+  features: { features: 'file', keys: 'file' },
   'lfw-pairs': { images: 'dir', pairs: 'file' },
+  'lfw-features': { features: 'file', keys: 'file', pairs: 'file' },
   'verification-bin': { bin: 'file' },
   'megaface-devkit': { probeImages: 'dir', distractorImages: 'dir', probeList: 'file', distractorLists: 'dir' },
   'ijbc-meta': { images: 'dir', faceTidMid: 'file', templatePairLabel: 'file', landmarks: 'file' },
 };
 
 const formatsOfRole: Record<DatasetRole, DatasetFormat[]> = {
-  train: ['image-folder', 'recordio', 'idx'],
-  lfw: ['lfw-pairs'],
+  train: ['image-folder', 'recordio', 'idx', 'features'],
+  lfw: ['lfw-pairs', 'lfw-features'],
   megaface: ['megaface-devkit'],
   ijbc: ['ijbc-meta'],
   'verification-bin': ['verification-bin'],
 };
+
+/** Formats whose entries hold feature rows, not images: no input size, nothing to decode, nothing to mirror. */
+export const FEATURE_FORMATS: readonly DatasetFormat[] = ['features', 'lfw-features'];
 
 /** Counts `flb datasets check` compares against what is on disk. */
 export interface ExpectedCounts {
@@ -50,7 +59,7 @@ export interface DatasetEntry {
   files: Record<string, string[]>;
   /** Name of the recipe in `generators` that makes this dataset; absent for datasets users bring. */
   generator?: string;
-  /** How a training set is fed to the backbone (images are resized to it). */
+  /** How a training set is fed to the backbone (images are resized to it); absent for feature sets, whose rows are the input. */
   input?: { size: number; channels: 1 | 3 };
   defaultBackbone?: string;
   expected?: ExpectedCounts;
@@ -108,12 +117,14 @@ function parseEntry(raw: unknown, at: string, generators: Record<string, Synthet
     if (!generators[generator]) throw new UserError(`${where}.generator: no recipe "${generator}" under "generators"`);
     entry.generator = generator;
   }
-  if (obj.input !== undefined) {
+  if (obj.input !== undefined && FEATURE_FORMATS.includes(format)) {
+    throw new UserError(`${where}.input: a ${format} dataset is fed its feature rows as they are; remove "input"`);
+  } else if (obj.input !== undefined) {
     const input = asObject(obj.input, `${where}.input`);
     const channels = int(input.channels, `${where}.input.channels`, 1, 3);
     if (channels === 2) throw new UserError(`${where}.input.channels: expected 1 or 3, got 2`);
     entry.input = { size: int(input.size, `${where}.input.size`, 8, 1024), channels: channels as 1 | 3 };
-  } else if (role === 'train') {
+  } else if (role === 'train' && !FEATURE_FORMATS.includes(format)) {
     throw new UserError(`${where}.input: a training set needs {"size", "channels"}: the image size the backbone is fed`);
   }
   entry.defaultBackbone = optionalString(obj.defaultBackbone, `${where}.defaultBackbone`);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import type { ProgressMode } from '../progress.js';
 import type { ImageSpec } from '../formats/image.js';
+import { openFeatureTrainSet } from './feature-train-set.js';
 import { openIdxTrainSet } from './idx-train-set.js';
 import { openImageFolder } from './image-folder.js';
 import { openRecordIOTrainSet } from './recordio-train-set.js';
@@ -146,6 +147,7 @@ export async function openTrainSet(name: string, opts: OpenOptions = {}): Promis
   const ds = await ensureDataset(name, opts);
   const { entry } = ds;
   if (entry.role !== 'train') throw new UserError(`dataset "${name}" is a ${entry.role} set, not a training set; training sets: ${trainingNames(opts)}`);
+  if (entry.format === 'features') return openFeatureTrainSet({ features: ds.paths.features!, keys: ds.paths.keys! }, name);
   const input = entry.input!;
   const spec: ImageSpec = { size: [input.size, input.size], channels: input.channels };
   switch (entry.format) {

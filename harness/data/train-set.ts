@@ -1,7 +1,7 @@
 /**
  * A labelled training set as the training loop sees it: images already decoded, resized to the backbone's
- * input and normalised. Readers (image folder, RecordIO, IDX, synthetic) implement this; the loop never
- * knows the file format.
+ * input and normalised (or, for a feature set, its rows as they are). Readers (image folder, RecordIO, IDX,
+ * synthetic, features) implement this; the loop never knows the file format.
  */
 export interface TrainSet {
   readonly name: string;
@@ -10,6 +10,11 @@ export interface TrainSet {
   readonly size: number;
   /** [height, width, channels] of one image as returned by `read`. */
   readonly shape: readonly [number, number, number];
+  /**
+   * The identity each label stands for (`classNames[label]`), where the format names identities (image folders,
+   * feature sets keyed Identity/image.jpg). Holding out a protocol fold's identities needs it.
+   */
+  readonly classNames?: readonly string[];
   /** Class label (0..numClasses-1) of image `index`. */
   labelOf(index: number): number;
   /**

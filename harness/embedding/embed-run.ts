@@ -2,12 +2,14 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDataset } from '../data/registry.js';
+import { FEATURE_FORMATS } from '../data/registry-schema.js';
 import { initEngine, type BackendChoice } from '../engine.js';
 import { UserError } from '../errors.js';
 import { writeFeatureSet } from '../formats/feature-set.js';
 import { toNormalisedBatch } from '../formats/image.js';
 import { startProgress, type ProgressMode } from '../progress.js';
 import type { RunHandle } from '../run-store.js';
+import { embedFeatureRows } from './embed-feature-rows.js';
 import { planEmbedding, type ImageJob } from './image-plan.js';
 import { loadRunBackbone } from './run-model.js';
 
@@ -36,23 +38,37 @@ export function featuresDir(run: RunHandle, dataset: string): string {
 
 /**
  * Embeds every image a protocol dataset needs with a run's trained backbone and writes the feature sets
- * (NAME.npy + NAME.keys.txt) under <run>/features/<dataset>/. Decoding of the next batch overlaps the current
+ * (NAME.npy + NAME.keys.txt) under <run>/features/<dataset>/; a dataset of feature rows (lfw-features) has its
+ * rows passed through the run's model instead. Decoding of the next batch overlaps the current
  * batch's forward pass. Existing feature sets are kept unless `force`.
  */
 export async function embedRun(run: RunHandle, dataset: string, opts: EmbedOptions = {}): Promise<EmbeddedFeatures> {
   const ds = await ensureDataset(dataset, { dataRoot: opts.dataRoot, progress: opts.progress });
-  const plan = planEmbedding(ds);
+  const rowsOnly = FEATURE_FORMATS.includes(ds.entry.format);
+  if (rowsOnly && opts.flip) {
+    throw new UserError(`dataset "${dataset}" holds feature rows, not images: there is no image to mirror for test-time flip (embed it without --flip; in a sweep, "embedding": {"flip": false})`);
+  }
+  const plan = rowsOnly ? null : planEmbedding(ds);
   const dir = featuresDir(run, dataset);
-  const sets = Object.fromEntries(plan.map((p) => [p.name, join(dir, `${p.name}.npy`)]));
+  const names = plan ? plan.map((p) => p.name) : ['features'];
+  const sets = Object.fromEntries(names.map((name) => [name, join(dir, `${name}.npy`)]));
   const result = { dataset, role: ds.entry.role, sets };
   if (!opts.force && Object.values(sets).every((p) => existsSync(p))) return result;
 
   const { model, config } = await loadRunBackbone(run);
   await initEngine(opts.backend ?? (config.engine.backend as BackendChoice));
+  const batchSize = opts.batchSize ?? 64;
+  if (!plan) {
+    try {
+      await embedFeatureRows(model, config, ds, sets.features!, { batchSize, progress: opts.progress });
+    } finally {
+      model.dispose();
+    }
+    return result;
+  }
   const [h, w, c] = config.dataset.shape as [number, number, number];
   if (c !== 1 && c !== 3) throw new UserError(`${run.dir}: the model takes ${c} channels; only 1 or 3 can be decoded`);
   const spec = { size: [h, w] as const, channels: c as 1 | 3 };
-  const batchSize = opts.batchSize ?? 64;
   const total = plan.reduce((n, p) => n + p.images.length, 0);
   const bar = startProgress(`embed ${dataset}`, total, opts.progress ?? 'auto');
   let done = 0;

@@ -36,6 +36,7 @@ export function planEmbedding(ds: ResolvedDataset): FeatureSetPlan[] {
   const { entry, paths } = ds;
   switch (entry.role) {
     case 'lfw': {
+      if (entry.format !== 'lfw-pairs') throw new UserError(`dataset "${entry.name}" holds feature rows (format ${entry.format}), not images: there is nothing to decode`);
       const keys = unique(lfwPairKeys(readLfwPairs(paths.pairs!)));
       return [{ name: 'features', images: keys.map((key) => ({ key, load: fromFile(join(paths.images!, key)) })) }];
     }

@@ -8,6 +8,7 @@ import { resolveDataset } from '../data/registry.js';
 import { embedRun } from '../embedding/embed-run.js';
 import type { ProgressMode } from '../progress.js';
 import type { RunHandle } from '../run-store.js';
+import type { RunConfig } from '../training/definition.js';
 
 export interface EvaluateRunOptions {
   dataRoot?: string;
@@ -44,8 +45,10 @@ export async function evaluateRun(run: RunHandle, dataset: string, opts: Evaluat
     case 'verification-bin': {
       const flags =
         entry.role === 'lfw' ? { ...output, features: sets.features!, pairs: paths.pairs } : { ...output, features: sets.features!, binOrder: true, bin: paths.bin };
-      const { features, pairs } = loadPairs(flags);
-      result = await withScoringPool(output, (pool) => evaluateLfw(pool, features, pairs));
+      const { features, pairs, folds } = loadPairs(flags);
+      // A run trained without one of this dataset's folds is scored on that fold alone.
+      const heldOutFold = heldOutFoldOf(run, dataset);
+      result = await withScoringPool(output, (pool) => evaluateLfw(pool, features, pairs, { folds, heldOutFold }));
       break;
     }
     case 'megaface':
@@ -67,4 +70,10 @@ export async function evaluateRun(run: RunHandle, dataset: string, opts: Evaluat
   const stored: ProtocolResult = { ...(result as { protocol: string }), dataset };
   run.writeResult(resultName(entry.role, dataset), stored);
   return stored;
+}
+
+/** The 1-based fold of `dataset` the run was trained without, if any. */
+function heldOutFoldOf(run: RunHandle, dataset: string): number | undefined {
+  const holdout = run.readConfig<RunConfig>().definition.holdout;
+  return holdout?.dataset === dataset ? holdout.fold : undefined;
 }

@@ -7,6 +7,7 @@ import { evaluateRun } from '../evaluation/evaluate-run.js';
 import { findLossPlugin } from '../loss-registry.js';
 import type { ProgressMode } from '../progress.js';
 import type { RunConfig } from '../training/definition.js';
+import { openRunTrainSet } from '../training/run-train-set.js';
 import { train } from '../training/trainer.js';
 import type { SweepStages, TrainStageRequest } from './run-stages.js';
 
@@ -27,7 +28,7 @@ export interface DefaultStageOptions {
 }
 
 export function defaultStages(opts: DefaultStageOptions): SweepStages {
-  // Every run trains on the same set: open (and if need be generate) it once.
+  // Every run trains on the same set (less a held-out fold's identities): open (and if need be generate) it once.
   const trainSets = new Map<string, Promise<TrainSet>>();
   const trainSet = (name: string) => {
     if (!trainSets.has(name)) trainSets.set(name, openTrainSet(name, { dataRoot: opts.dataRoot, progress: opts.progress }));
@@ -38,7 +39,7 @@ export function defaultStages(opts: DefaultStageOptions): SweepStages {
       const [loss, backbone, set] = await Promise.all([
         findLossPlugin(definition.loss.name, opts.plugins),
         findBackbonePlugin(definition.backbone.name),
-        trainSet(definition.dataset),
+        openRunTrainSet(definition, { dataRoot: opts.dataRoot, progress: opts.progress }, trainSet),
       ]);
       // A resumed run continues on the backend it started on, so it ends where an uninterrupted run would.
       const backend = resume ? (run.readConfig<RunConfig>().engine.backend as BackendChoice) : opts.backend;

@@ -1,3 +1,4 @@
+import type { Holdout } from '../data/fold-holdout.js';
 import type { RawParams } from '../plugin-params.js';
 import type { TrainSettings } from './settings.js';
 
@@ -9,6 +10,12 @@ export interface RunDefinition {
   loss: { name: string; params: RawParams };
   backbone: { name: string; params: RawParams };
   dataset: string;
+  /**
+   * A protocol fold held out of training (cross-validation on LFW's folds): the run trains only on identities of
+   * the other folds, and its evaluation on that dataset scores the held-out fold. Absent for ordinary runs, so
+   * their hashes are unchanged.
+   */
+  holdout?: Holdout;
   train: TrainSettings;
 }
 
