@@ -5,6 +5,8 @@ import type { BrowserBundle } from './vega-bundle.js';
 
 export interface HtmlPageParts {
   title: string;
+  /** What the study is (plain text, escaped here), shown under the title. */
+  intro?: string;
   /** The results table, already HTML (escaped by its renderer). */
   tableHtml: string;
   /** Links to the table files, relative to index.html. */
@@ -74,7 +76,7 @@ code { font-size: 0.85em; }
 </head>
 <body>
 <h1>${escapeHtml(parts.title)}</h1>
-<section id="results"><h2>Results</h2>
+${parts.intro ? `<p class="intro">${escapeHtml(parts.intro)}</p>\n` : ''}<section id="results"><h2>Results</h2>
 ${parts.tableHtml}
 <p class="caption">Also as ${tableLinks}.</p>
 </section>

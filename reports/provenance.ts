@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { RunConfig } from '../harness/training/definition.js';
+import { studySpread } from './study-spread.js';
 import type { SweepData } from './sweep-data.js';
 
 /** Where every table cell and figure point comes from: the sweep's config, its runs, their configs and commands. */
@@ -8,6 +9,8 @@ export interface RunProvenance {
   run: string;
   variant: string;
   seed: number | null;
+  /** The held-out test fold of a cross-validation run, else null. */
+  fold: number | null;
   state: string;
   step: number | null;
   reason: string | null;
@@ -23,6 +26,8 @@ export interface Provenance {
   leaderboard: string;
   leaderboardCreatedAt: string;
   sweepConfig: unknown;
+  /** What the study is: the config's description, and how its runs split into held-out folds when they do. */
+  study: { description: string | null; crossValidation: string | null };
   /** The `flb report` invocation that wrote this report. */
   reportCommand: string;
   generatedAt: string;
@@ -37,12 +42,14 @@ export function buildProvenance(data: SweepData, reportCommand: readonly string[
     leaderboard: data.leaderboardPath,
     leaderboardCreatedAt: data.leaderboard.createdAt,
     sweepConfig: data.leaderboard.config,
+    study: { description: configDescription(data.leaderboard.config), crossValidation: studySpread(data.leaderboard).crossValidation },
     reportCommand: shellQuote(reportCommand),
     generatedAt,
     runs: data.runs.map((run) => ({
       run: run.name,
       variant: run.variant,
       seed: run.seed,
+      fold: run.fold,
       state: run.status?.state ?? (run.config ? 'unknown' : 'missing'),
       step: run.status?.step ?? null,
       reason: run.status?.reason ?? null,
@@ -51,6 +58,11 @@ export function buildProvenance(data: SweepData, reportCommand: readonly string[
       config: run.config,
     })),
   };
+}
+
+function configDescription(config: unknown): string | null {
+  const description = (config as { description?: unknown } | null)?.description;
+  return typeof description === 'string' && description.trim() !== '' ? description : null;
 }
 
 /** POSIX shell quoting, so a recorded command can be pasted back into a terminal as it ran. */

@@ -1,6 +1,7 @@
 import type { LeaderboardRow, MetricSummary, RunFailure } from '../harness/sweep/leaderboard.js';
 import { formatSummary, type FormattedSummary } from './metric-format.js';
 import { paperColumns, summarise, type PaperColumn } from './paper-columns.js';
+import { studySpread, type StudySpread } from './study-spread.js';
 import type { SweepData } from './sweep-data.js';
 
 /**
@@ -28,6 +29,8 @@ export interface TableRow {
 export interface ResultsTable {
   columns: PaperColumn[];
   rows: TableRow[];
+  /** What each cell's mean ± std runs over (seeds, or held-out folds), with the caption that says so. */
+  spread: StudySpread;
 }
 
 export function buildResultsTable(data: SweepData): ResultsTable {
@@ -50,7 +53,7 @@ export function buildResultsTable(data: SweepData): ResultsTable {
     };
   });
   columns.forEach((column, c) => markBest(rows.map((r) => r.cells[c]), column));
-  return { columns, rows };
+  return { columns, rows, spread: studySpread(data.leaderboard) };
 }
 
 /**

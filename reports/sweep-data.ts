@@ -16,6 +16,8 @@ export interface RunRecord {
   /** The leaderboard variant this run belongs to. */
   variant: string;
   seed: number | null;
+  /** The held-out test fold of a cross-validation run (1-based), else null. */
+  fold: number | null;
   config: RunConfig | null;
   status: RunStatus | null;
   metrics: MetricsLine[];
@@ -81,6 +83,7 @@ function loadRun(sweepDir: string, name: string, variant: string): RunRecord {
     dir: handle.dir,
     variant,
     seed: config?.definition?.train?.seed ?? null,
+    fold: config?.definition?.holdout?.fold ?? null,
     config,
     status: handle.readStatus(),
     metrics: handle.readMetrics(),

@@ -5,7 +5,7 @@ import type { ResultsTable, TableCell } from './results-table.js';
 
 /** The results table as an HTML fragment for index.html. */
 export function resultsTableHtml(table: ResultsTable): string {
-  const head = ['Loss', 'Seeds', ...table.columns.map(headerWithUnit)].map((h) => `<th>${escapeHtml(h)}</th>`).join('');
+  const head = ['Loss', table.spread.header, ...table.columns.map(headerWithUnit)].map((h) => `<th>${escapeHtml(h)}</th>`).join('');
   const body = table.rows
     .map((r) => {
       const cells = r.cells.map((cell) => cellHtml(cell, r.runs)).join('');
@@ -15,7 +15,7 @@ export function resultsTableHtml(table: ResultsTable): string {
   const notes = failureNotes(table);
   const noteList = notes.length ? `<ul class="notes">${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '';
   return `<div class="table-scroll"><table class="results"><thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table></div>
-<p class="caption">Mean ± std over seeds (population std); best per column in bold.</p>${noteList}`;
+<p class="caption">${escapeHtml(table.spread.caption)}</p>${noteList}`;
 }
 
 /** The cell's hover text names the runs behind it, so every number can be traced to its folders. */
@@ -23,6 +23,6 @@ function cellHtml(cell: TableCell, runs: string[]): string {
   if (!cell.formatted || !cell.summary) return '<td class="missing">—</td>';
   const mean = cell.best ? `<strong>${cell.formatted.mean}</strong>` : cell.formatted.mean;
   const std = cell.formatted.std === null ? '' : ` <span class="std">± ${cell.formatted.std}</span>`;
-  const trace = `mean of ${cell.summary.n} seed(s) over the finished runs of: ${runs.join(', ')}`;
+  const trace = `mean of ${cell.summary.n} run(s) over the finished runs of: ${runs.join(', ')}`;
   return `<td title="${escapeHtml(trace)}"${cell.best ? ' class="best"' : ''}>${mean}${std}</td>`;
 }

@@ -5,12 +5,12 @@ import type { ResultsTable, TableCell } from './results-table.js';
 
 /** The results table as GitHub-flavoured Markdown: best per column in bold, failures as notes below. */
 export function resultsTableMarkdown(table: ResultsTable): string {
-  const header = ['Loss', 'Seeds', ...table.columns.map((c) => escapeMarkdown(headerWithUnit(c)))];
+  const header = ['Loss', table.spread.header, ...table.columns.map((c) => escapeMarkdown(headerWithUnit(c)))];
   const align = [':---', '---:', ...table.columns.map(() => '---:')];
   const lines = [row(header), row(align)];
   for (const r of table.rows) lines.push(row([escapeMarkdown(r.variant), escapeMarkdown(r.seedsText), ...r.cells.map(cellText)]));
   const notes = failureNotes(table).map((n) => `- ${escapeMarkdown(n)}`);
-  const caption = 'Mean ± std over seeds (population std); best per column in bold.';
+  const caption = escapeMarkdown(table.spread.caption);
   return [...lines, '', caption, ...(notes.length ? ['', ...notes] : [])].join('\n') + '\n';
 }
 

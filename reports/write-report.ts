@@ -75,6 +75,7 @@ export async function writeReport(opts: ReportOptions): Promise<ReportSummary> {
       'index.html',
       htmlPage({
         title: `facelossbench report: ${data.leaderboard.sweep ?? basename(data.dir)}`,
+        intro: [provenance.study.description, provenance.study.crossValidation].filter((t) => t !== null).join(' ') || undefined,
         tableHtml: resultsTableHtml(table),
         tableFiles: TABLE_FILES,
         figures,

@@ -7,6 +7,7 @@ import { selectRuns } from '../harness/sweep/run-selection.js';
 import { parseSweepConfig, readSweepConfig } from '../harness/sweep/sweep-config.js';
 import { planSweep } from '../harness/sweep/sweep-plan.js';
 import { DEFAULT_TRAIN_SETTINGS } from '../harness/training/settings.js';
+import { writeFeatureFixture } from './helpers/feature-fixture.js';
 
 const dataRoot = mkdtempSync(join(tmpdir(), 'flb-sweep-config-'));
 const FILE = join(dataRoot, 'study.json');
@@ -22,6 +23,19 @@ function config(overrides: Record<string, unknown> = {}, train: Record<string, u
 }
 
 const plan = async (json: unknown) => planSweep(parseSweepConfig(json, FILE), { dataRoot });
+
+/** A cross-validation study on the feature sets (absent under dataRoot: "all" then means LFW's 10 folds). */
+function folds(overrides: Record<string, unknown> = {}, train: Record<string, unknown> = {}) {
+  return {
+    train: { dataset: 'lfw-faceapi-256', backbone: 'mlp', steps: 20, batchSize: 32, embeddingDim: 16, flip: false, ...train },
+    seeds: [1],
+    folds: { dataset: 'lfw-faceapi-256-pairs', test: 'all' },
+    losses: ['softmax', 'cosface'],
+    evaluate: ['lfw-faceapi-256-pairs'],
+    embedding: { flip: false },
+    ...overrides,
+  };
+}
 
 test('variants are the product of list-valued parameters, runs are variants × seeds keyed by the hash of their definition', async (t) => {
   const p = await plan(config());
@@ -80,6 +94,13 @@ const errors: Array<[string, unknown, RegExp]> = [
   ['two variants with one label', config({ losses: ['cosface', { loss: 'cosface', params: {} }] }), /two variants are both labelled "CosFace"/],
   ['no losses', config({ losses: [] }), /losses: expected a non-empty list/],
   ['unknown backend', config({ backend: 'gpu' }), /backend: expected one of auto, tensorflow, ort-cpu, wasm, cpu, got "gpu"/],
+  ['folds of a set not evaluated', folds({ evaluate: ['synth-tiny-lfw'] }), /folds\.dataset: "lfw-faceapi-256-pairs" must also be listed under "evaluate"/],
+  ['folds of a set that is not lfw', folds({ folds: { dataset: 'synth-tiny-megaface' }, evaluate: ['synth-tiny-megaface'] }), /folds\.dataset: "synth-tiny-megaface" is a megaface set; folds come from an lfw set's pairs\.txt/],
+  ['folds with a training set labelled by number', folds({}, { dataset: 'mnist' }), /train\.dataset: "mnist" \(format idx\) labels images by number/],
+  ['fold listed twice', folds({ folds: { dataset: 'lfw-faceapi-256-pairs', test: [2, 2] } }), /folds\.test: fold 2 is listed twice/],
+  ['fold 0', folds({ folds: { dataset: 'lfw-faceapi-256-pairs', test: [0] } }), /folds\.test\[0\]: expected a whole number in 1 … ∞, got 0/],
+  ['unknown folds key', folds({ folds: { dataset: 'lfw-faceapi-256-pairs', tests: 'all' } }), /folds\.tests: unknown key; allowed: dataset, test/],
+  ['test-time flip of feature rows', folds({ embedding: { flip: true } }), /embedding\.flip: "lfw-faceapi-256-pairs" holds feature rows, not images/],
 ];
 
 for (const [what, json, message] of errors) {
@@ -105,4 +126,28 @@ test('--only selects runs by loss name, variant label or run id (globs, case-ins
   t.deepEqual(picked('*m=0.3*', 'SOFTMAX'), ['Softmax/1', 'Softmax/2', 'ArcFace (m=0.3, s=32)/1', 'ArcFace (m=0.3, s=32)/2']);
   t.deepEqual(picked(p.runs[4]!.id), ['ArcFace (m=0.5, s=32)/1']);
   t.throws(() => selectRuns(['softmax', 'cosface'], p.runs), { message: /--only 'cosface' matches no run; variants: Softmax, ArcFace \(m=0\.3, s=32\), ArcFace \(m=0\.5, s=32\)/ });
+});
+
+test('a folds axis: one run per loss × test fold × seed, each holding its fold out, with its own id', async (t) => {
+  const p = await plan(folds({ seeds: [1, 2] }));
+  t.deepEqual(p.folds, { dataset: 'lfw-faceapi-256-pairs', test: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] });
+  t.is(p.runs.length, 2 * 10 * 2);
+  const run = p.runs[5]!; // softmax, fold 3, seed 2
+  t.is(run.fold, 3);
+  t.is(run.seed, 2);
+  t.deepEqual(run.definition.holdout, { dataset: 'lfw-faceapi-256-pairs', fold: 3 });
+  t.is(run.id, `softmax-${definitionHash(run.definition)}`);
+  t.is(new Set(p.runs.map((r) => r.id)).size, 40);
+  // Without folds, a definition has no holdout key at all, so ids of earlier sweeps stay as they were.
+  t.false('holdout' in (await plan(config())).runs[0]!.definition);
+});
+
+test('listed folds are checked against the pairs file once it is there', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'flb-sweep-folds-'));
+  writeFeatureFixture(root, { folds: 4 });
+  const withFixture = async (json: unknown) => planSweep(parseSweepConfig(json, FILE), { dataRoot: root });
+  t.deepEqual((await withFixture(folds())).folds!.test, [1, 2, 3, 4]);
+  t.deepEqual((await withFixture(folds({ folds: { dataset: 'lfw-faceapi-256-pairs', test: [4, 2] } }))).runs.map((r) => r.fold), [4, 2, 4, 2]);
+  const e = await t.throwsAsync(withFixture(folds({ folds: { dataset: 'lfw-faceapi-256-pairs', test: [2, 5] } })));
+  t.regex(e!.message, /folds\.test\[1\]: .*pairs\.txt: fold 5 is out of range: the file has 4 folds \(1–4\)/);
 });

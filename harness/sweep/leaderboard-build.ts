@@ -6,7 +6,7 @@ import type { SweepPlan } from './sweep-plan.js';
 
 /**
  * The leaderboard of a sweep from what its runs hold: one row per loss variant, each metric's mean and
- * population standard deviation over the seeds whose run finished every stage. Diverged and failed runs are
+ * population standard deviation over the runs (seeds, held-out folds) that finished every stage. Diverged and failed runs are
  * counted and listed with their reason and step; runs not started yet are only counted as planned.
  */
 export function buildLeaderboard(plan: SweepPlan, store: RunStore, createdAt = new Date()): Leaderboard {
@@ -56,6 +56,7 @@ export function buildLeaderboard(plan: SweepPlan, store: RunStore, createdAt = n
     createdAt: createdAt.toISOString(),
     metrics: orderMetrics([...definitions.values()], plan),
     rows,
+    ...(plan.folds ? { folds: { dataset: plan.folds.dataset, test: plan.folds.test } } : {}),
   };
 }
 

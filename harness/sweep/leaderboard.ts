@@ -1,14 +1,14 @@
 /**
  * The leaderboard of a sweep (runs/<sweep>/leaderboard.json, and as CSV beside it): one row per loss variant,
- * mean ± std over seeds of every metric. The sweep runner writes it; `flb report` reads it together with the run
+ * mean ± std over its runs — seeds, and in a cross-validation sweep the held-out folds — of every metric. The sweep runner writes it; `flb report` reads it together with the run
  * directories it names. This file is the contract between the two.
  */
 export interface MetricSummary {
-  /** Mean over the seeds that finished. */
+  /** Mean over the runs (seeds × held-out folds) that finished. */
   mean: number;
-  /** Population standard deviation over those seeds (0 with one seed). */
+  /** Population standard deviation over those runs (0 with one run). */
   std: number;
-  /** Seeds that contributed. */
+  /** Runs that contributed. */
   n: number;
 }
 
@@ -39,8 +39,9 @@ export interface LeaderboardRow {
   title: string;
   /** The parameters that distinguish this variant (empty for the defaults). */
   params: Record<string, number | boolean | null>;
+  /** Runs of this variant: one per seed, times the test folds in a cross-validation sweep (the key predates folds). */
   seeds: { planned: number; done: number; diverged: number; failed: number };
-  /** Run directory names (relative to the sweep folder), one per seed, in seed order. */
+  /** Run directory names (relative to the sweep folder) of the runs started, in plan order (fold, then seed). */
   runs: string[];
   metrics: Record<string, MetricSummary>;
   failures: RunFailure[];
@@ -53,4 +54,9 @@ export interface Leaderboard {
   createdAt: string;
   metrics: MetricDefinition[];
   rows: LeaderboardRow[];
+  /**
+   * A cross-validation sweep: each variant ran once per test fold of this lfw set, trained without that fold's
+   * identities and scored on it alone, so its metrics are mean ± std over the folds. Absent otherwise.
+   */
+  folds?: { dataset: string; test: number[] };
 }

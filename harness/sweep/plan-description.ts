@@ -13,15 +13,20 @@ export function describePlan(plan: SweepPlan, store: RunStore, sweepDir: string,
   const selected = plan.runs.filter(select);
   out.push(`sweep ${c.name} (${c.file})${c.description ? `: ${c.description}` : ''}`);
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  out.push(`  ${plural(plan.variants.length, 'loss variant')} × ${plural(c.seeds.length, 'seed')} = ${plural(plan.runs.length, 'run')}${selected.length < plan.runs.length ? ` (${selected.length} selected by --only)` : ''} → ${sweepDir}`);
+  const folds = plan.folds ? ` × ${plural(plan.folds.test.length, 'test fold')}` : '';
+  out.push(`  ${plural(plan.variants.length, 'loss variant')}${folds} × ${plural(c.seeds.length, 'seed')} = ${plural(plan.runs.length, 'run')}${selected.length < plan.runs.length ? ` (${selected.length} selected by --only)` : ''} → ${sweepDir}`);
   const backboneParams = Object.keys(plan.backboneParams).length ? ` ${JSON.stringify(plan.backboneParams)}` : '';
   out.push(`  training on ${plan.trainSet.entry.name}: ${plan.backbone.plugin.name}${backboneParams}, ${t.embeddingDim}-d, ${t.steps} steps × batch ${t.batchSize}, lr ${t.lr} (${t.schedule}), seeds ${c.seeds.join(', ')}, backend ${c.backend}`);
   out.push(`  evaluation: ${plan.evaluate.map((d) => `${d.entry.name} (${d.protocol})`).join(', ') || 'none'}`);
+  if (plan.folds) {
+    out.push(`  cross-validation: for each test fold k of ${plan.folds.dataset} (${plan.folds.test.join(', ')}), train only on the other folds' identities and score fold k`);
+  }
   out.push('', 'datasets:');
   for (const d of [plan.trainSet, ...plan.evaluate]) out.push(...datasetLines(d));
   out.push('', 'runs:');
-  const rows = selected.map((run) => [run.variant.label, String(run.seed), run.id, workText(runWork(run, store.run(run.id), plan.evaluate))]);
-  out.push(...table(['loss variant', 'seed', 'run', 'to do'], rows).map((l) => `  ${l}`));
+  const foldCell = (run: PlannedRun) => (plan.folds ? [String(run.fold)] : []);
+  const rows = selected.map((run) => [run.variant.label, ...foldCell(run), String(run.seed), run.id, workText(runWork(run, store.run(run.id), plan.evaluate))]);
+  out.push(...table(['loss variant', ...(plan.folds ? ['fold'] : []), 'seed', 'run', 'to do'], rows).map((l) => `  ${l}`));
   return out.join('\n') + '\n';
 }
 
@@ -42,6 +47,7 @@ export function planJson(plan: SweepPlan, store: RunStore, sweepDir: string, sel
       id: run.id,
       variant: run.variant.label,
       seed: run.seed,
+      ...(run.fold === undefined ? {} : { fold: run.fold }),
       todo: workText(runWork(run, store.run(run.id), plan.evaluate)),
     })),
   };

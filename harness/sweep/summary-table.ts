@@ -6,7 +6,7 @@ import type { Leaderboard, LeaderboardRow, MetricDefinition } from './leaderboar
  */
 export function summaryTable(board: Leaderboard): string {
   const columns = headlineMetrics(board.metrics);
-  const header = ['loss variant', 'seeds', ...columns.map((c) => (c.unit === 'percent' ? `${c.title} (%)` : c.title)), 'notes'];
+  const header = ['loss variant', board.folds ? 'runs' : 'seeds', ...columns.map((c) => (c.unit === 'percent' ? `${c.title} (%)` : c.title)), 'notes'];
   const rows = board.rows.map((row) => [row.variant, seedsCell(row), ...columns.map((c) => metricCell(row, c)), notesCell(row)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();

@@ -20,6 +20,13 @@ export interface LossEntry {
   label?: string;
 }
 
+export interface FoldsConfig {
+  /** The lfw-role dataset (also listed under `evaluate`) whose pairs.txt defines the folds. */
+  dataset: string;
+  /** 1-based test folds, or every fold of the pairs file. */
+  test: number[] | 'all';
+}
+
 export type SweepTrainSettings = Omit<TrainSettings, 'seed'>;
 
 export interface SweepConfig {
@@ -38,13 +45,18 @@ export interface SweepConfig {
   losses: LossEntry[];
   /** Protocol datasets (roles lfw, megaface, ijbc, verification-bin), evaluated in this order. */
   evaluate: string[];
+  /**
+   * Cross-validation over an lfw set's folds: every listed test fold k is one run per loss variant and seed,
+   * trained only on the identities of the other folds and scored on fold k of that set.
+   */
+  folds?: FoldsConfig;
   embedding: { flip: boolean; batchSize: number };
   backend: BackendChoice;
   /** Extra loss plugin files, absolute. */
   plugins: string[];
 }
 
-const TOP_KEYS = ['$comment', 'name', 'description', 'train', 'seeds', 'losses', 'evaluate', 'embedding', 'backend', 'plugins'];
+const TOP_KEYS = ['$comment', 'name', 'description', 'train', 'seeds', 'folds', 'losses', 'evaluate', 'embedding', 'backend', 'plugins'];
 const TRAIN_KEYS = ['dataset', 'backbone', ...Object.keys(DEFAULT_TRAIN_SETTINGS).filter((k) => k !== 'seed')];
 
 /** Reads and shape-checks a sweep config; every error names the file and the key. */
@@ -89,6 +101,7 @@ export function parseSweepConfig(json: unknown, file: string): SweepConfig {
     seeds: seedsAt(top.seeds, fail),
     losses: lossesAt(top.losses, fail),
     evaluate: evaluateAt(top.evaluate, fail),
+    folds: foldsAt(top.folds, fail),
     embedding: embeddingAt(top.embedding, fail),
     backend: backendAt(top.backend, fail),
     plugins: pluginsAt(top.plugins, dirname(file), fail),
@@ -171,6 +184,20 @@ function seedsAt(value: unknown, fail: Fail): number[] {
   const dup = seeds.find((s, i) => seeds.indexOf(s) !== i);
   if (dup !== undefined) fail('seeds', `seed ${dup} is listed twice`);
   return seeds;
+}
+
+function foldsAt(value: unknown, fail: Fail): FoldsConfig | undefined {
+  if (value === undefined) return undefined;
+  const obj = objectAt(value, 'folds', fail);
+  unknownKeys(obj, ['dataset', 'test'], 'folds.', fail);
+  const dataset = stringAt(obj.dataset, 'folds.dataset', fail);
+  const test = obj.test ?? 'all';
+  if (test === 'all') return { dataset, test };
+  if (!Array.isArray(test) || test.length === 0) fail('folds.test', `expected "all" or a non-empty list of 1-based fold numbers, e.g. [1, 2, 3]; got ${JSON.stringify(test)}`);
+  const folds = (test as unknown[]).map((f, i) => numberAt(f, `folds.test[${i}]`, fail, { min: 1, integer: true }));
+  const dup = folds.find((f, i) => folds.indexOf(f) !== i);
+  if (dup !== undefined) fail('folds.test', `fold ${dup} is listed twice`);
+  return { dataset, test: folds };
 }
 
 function isParamValue(v: unknown): v is ParamValue {

@@ -1,5 +1,6 @@
 import { findBackbonePlugin, type LoadedBackbonePlugin } from '../backbone-registry.js';
 import { datasetStatus, getDataset, missingFiles, resolveDataset, type DatasetEntry, type DatasetStatus, type RegistryOptions } from '../data/registry.js';
+import { FEATURE_FORMATS } from '../data/registry-schema.js';
 import { UserError } from '../errors.js';
 import { resultName } from '../evaluation/evaluate-run.js';
 import { lossParams, loadLossPlugins, type LoadedLossPlugin } from '../loss-registry.js';
@@ -7,6 +8,7 @@ import { resolveParams, type ResolvedParams } from '../plugin-params.js';
 import { definitionHash } from '../run-store.js';
 import type { RunDefinition } from '../training/definition.js';
 import { protocolOfRole, type Protocol } from './protocol-metrics.js';
+import { planFolds, type PlannedFolds } from './plan-folds.js';
 import type { LossEntry, ParamValue, SweepConfig } from './sweep-config.js';
 
 /**
@@ -28,8 +30,12 @@ export interface PlannedRun {
   id: string;
   variant: SweepVariant;
   seed: number;
+  /** The 1-based test fold this run is trained without and scored on (cross-validation sweeps only). */
+  fold?: number;
   definition: RunDefinition;
 }
+
+export type { PlannedFolds } from './plan-folds.js';
 
 export interface PlannedDataset {
   entry: DatasetEntry;
@@ -53,7 +59,8 @@ export interface SweepPlan {
   trainSet: PlannedDataset;
   evaluate: PlannedEvaluation[];
   variants: SweepVariant[];
-  /** Variant by variant, seeds in config order within each. */
+  folds: PlannedFolds | null;
+  /** Variant by variant; within each, test folds in config order, and seeds in config order within a fold. */
   runs: PlannedRun[];
 }
 
@@ -92,6 +99,12 @@ export async function planSweep(config: SweepConfig, registry: RegistryOptions =
     rethrow('train.backbone.params')(e);
   }
 
+  if (config.embedding.flip) {
+    const rows = evaluate.find((d) => FEATURE_FORMATS.includes(d.entry.format));
+    if (rows) throw new UserError(`${where('embedding.flip')}: "${rows.entry.name}" holds feature rows, not images, so there is nothing to mirror; set "embedding": {"flip": false}`);
+  }
+  const folds = config.folds ? planFolds(config.folds, trainEntry, evaluate, registry, where) : null;
+
   const images = trainEntry.expected?.images;
   if (images !== undefined && config.train.batchSize > images) {
     throw new UserError(`${where('train.batchSize')}: ${config.train.batchSize} is larger than ${trainEntry.name} (${images} images)`);
@@ -106,18 +119,27 @@ export async function planSweep(config: SweepConfig, registry: RegistryOptions =
     }
   }
 
+  const testFolds: Array<number | undefined> = folds ? folds.test : [undefined];
   const runs = variants.flatMap((variant) =>
-    config.seeds.map((seed): PlannedRun => {
-      const definition: RunDefinition = {
-        loss: { name: variant.loss.plugin.name, params: variant.params },
-        backbone: { name: backbone.plugin.name, params: backboneParams },
-        dataset: trainEntry.name,
-        train: { ...config.train, seed },
-      };
-      return { id: `${variant.loss.plugin.name}-${definitionHash(definition)}`, variant, seed, definition };
-    }),
+    testFolds.flatMap((fold) =>
+      config.seeds.map((seed): PlannedRun => {
+        const definition: RunDefinition = {
+          loss: { name: variant.loss.plugin.name, params: variant.params },
+          backbone: { name: backbone.plugin.name, params: backboneParams },
+          dataset: trainEntry.name,
+          ...(fold === undefined ? {} : { holdout: { dataset: folds!.dataset, fold } }),
+          train: { ...config.train, seed },
+        };
+        return { id: `${variant.loss.plugin.name}-${definitionHash(definition)}`, variant, seed, fold, definition };
+      }),
+    ),
   );
-  return { config, backbone, backboneParams, trainSet: datasetState(trainEntry, registry), evaluate, variants, runs };
+  return { config, backbone, backboneParams, trainSet: datasetState(trainEntry, registry), evaluate, variants, folds, runs };
+}
+
+/** How logs name a run: its variant, seed and (in a cross-validation sweep) test fold. */
+export function runLabel(run: PlannedRun): string {
+  return `${run.variant.label}, ${run.fold === undefined ? '' : `fold ${run.fold}, `}seed ${run.seed}`;
 }
 
 function datasetAt(name: string, registry: RegistryOptions, rethrow: (e: unknown) => never): DatasetEntry {

@@ -3,7 +3,7 @@ import { startProgress, type Progress, type ProgressMode } from '../progress.js'
 import type { RunHandle, RunState, RunStore } from '../run-store.js';
 import { isFinished, runWork, storedResult, type RunWork } from './run-work.js';
 import type { SweepStages } from './run-stages.js';
-import type { PlannedRun, SweepPlan } from './sweep-plan.js';
+import { runLabel, type PlannedRun, type SweepPlan } from './sweep-plan.js';
 
 /**
  * Runs every selected run of a plan through its remaining stages, one run after another. A stage that throws
@@ -56,7 +56,7 @@ export async function runSweep(plan: SweepPlan, opts: SweepRunOptions): Promise<
         results.push({ run: item.run, result: 'skipped' });
         continue;
       }
-      opts.log(`[${i + 1}/${todo.length}] ${item.run.variant.label}, seed ${item.run.seed} → ${item.handle.dir}`);
+      opts.log(`[${i + 1}/${todo.length}] ${runLabel(item.run)} → ${item.handle.dir}`);
       const result = await advanceRun(item.run, item.handle, item.work, opts, counter);
       results.push({ run: item.run, result });
       opts.afterRun?.();
@@ -98,7 +98,7 @@ async function advanceRun(run: PlannedRun, handle: RunHandle, work: RunWork, opt
       const resume = training.kind === 'resume' && hasCheckpoint(handle.checkpointDir);
       const outcome = await opts.stages.train({ run: handle, definition: run.definition, resume });
       // The same units workUnits counted for this training.
-      advance(steps - (training.kind === 'resume' ? training.fromStatus.step : 0), `trained ${run.variant.label} (seed ${run.seed}): ${outcome.state}`);
+      advance(steps - (training.kind === 'resume' ? training.fromStatus.step : 0), `trained ${runLabel(run)}: ${outcome.state}`);
       if (outcome.state !== 'done') {
         if (outcome.state !== 'interrupted') opts.log(`  ${outcome.state} at step ${outcome.step}: ${outcome.reason ?? ''}`);
         return outcome.state;
@@ -110,7 +110,7 @@ async function advanceRun(run: PlannedRun, handle: RunHandle, work: RunWork, opt
       stage = `evaluate ${dataset.entry.name}`;
       await opts.stages.evaluate(handle, dataset.entry.name);
       if (storedResult(handle, dataset) === null) throw new Error(`no eval/${dataset.resultName}.json for ${dataset.entry.name} was written`);
-      advance(counter.evalUnits, `evaluated ${run.variant.label} (seed ${run.seed}) on ${dataset.entry.name}`);
+      advance(counter.evalUnits, `evaluated ${runLabel(run)} on ${dataset.entry.name}`);
     }
     return 'done';
   } catch (e) {
