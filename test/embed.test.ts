@@ -15,6 +15,7 @@ import { runAt } from '../harness/run-store.js';
 import { DEFAULT_TRAIN_SETTINGS } from '../harness/training/settings.js';
 import { train } from '../harness/training/trainer.js';
 import { runCli } from './helpers/cli.js';
+import { TEST_BACKEND } from './helpers/test-backend.js';
 
 const dataRoot = mkdtempSync(join(tmpdir(), 'flb-embed-data-'));
 const runDir = join(mkdtempSync(join(tmpdir(), 'flb-embed-run-')), 'run');
@@ -32,7 +33,7 @@ test.before(async () => {
     loss: await findLossPlugin('cosface'),
     backbone: await findBackbonePlugin('mlp'),
     trainSet,
-    backend: 'cpu',
+    backend: TEST_BACKEND,
     progress: 'quiet',
     resume: false,
     log: () => {},

@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseSweepConfig } from '../harness/sweep/sweep-config.js';
 import { planSweep } from '../harness/sweep/sweep-plan.js';
 import { REPO_ROOT, runCli } from './helpers/cli.js';
+import { TEST_BACKEND } from './helpers/test-backend.js';
 
 /** `flb sweep` as a user runs it: real training, embedding and all three protocols on synth-tiny. */
 const dataRoot = mkdtempSync(join(tmpdir(), 'flb-sweep-cli-data-'));
@@ -28,7 +29,7 @@ const config = {
   losses: ['cosface', { loss: 'arcface', params: { m: 0.3 } }],
   evaluate: ['synth-tiny-lfw', 'synth-tiny-megaface', 'synth-tiny-ijbc'],
   embedding: { flip: false, batchSize: 128 },
-  backend: 'cpu',
+  backend: TEST_BACKEND,
 };
 writeFileSync(configFile, JSON.stringify(config));
 const sweepArgs = (out: string) => ['sweep', '--config', configFile, '--data-root', dataRoot, '--out', out, '--threads', '1'];

@@ -14,6 +14,7 @@ import { planSweep, type SweepPlan } from '../harness/sweep/sweep-plan.js';
 import { runSweep, type SweepOutcome } from '../harness/sweep/sweep-runner.js';
 import { train } from '../harness/training/trainer.js';
 import { memoryTrainSet, withReadHook } from './helpers/memory-train-set.js';
+import { TEST_BACKEND } from './helpers/test-backend.js';
 
 /**
  * The runner with real training (a tiny MLP on an in-memory face set) and a stand-in evaluation whose numbers
@@ -91,7 +92,7 @@ function stages(faults: Faults = {}) {
         loss: await findLossPlugin(definition.loss.name, [join(pluginDir, 'explodes.ts')]),
         backbone: await findBackbonePlugin(definition.backbone.name),
         trainSet: set,
-        backend: 'cpu',
+        backend: TEST_BACKEND,
         progress: 'quiet',
         resume,
         log: () => {},

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
 import { writeUserPlugin } from './helpers/user-plugins.js';
+import { TEST_BACKEND } from './helpers/test-backend.js';
 
 const dataRoot = mkdtempSync(join(tmpdir(), 'flb-data-'));
 const work = mkdtempSync(join(tmpdir(), 'flb-train-cli-'));
-const quick = ['--dataset', 'synth-tiny', '--data-root', dataRoot, '--batch-size', '32', '--embedding-dim', '64', '--backend', 'cpu'];
+const quick = ['--dataset', 'synth-tiny', '--data-root', dataRoot, '--batch-size', '32', '--embedding-dim', '64', '--backend', TEST_BACKEND];
 
 test.before(async () => {
   // Generated once here, so the tests below do not race to generate it.

@@ -11,6 +11,7 @@ import { learningRate } from '../harness/training/lr-schedule.js';
 import { DEFAULT_TRAIN_SETTINGS } from '../harness/training/settings.js';
 import { train } from '../harness/training/trainer.js';
 import { memoryTrainSet, withReadHook } from './helpers/memory-train-set.js';
+import { TEST_BACKEND } from './helpers/test-backend.js';
 
 const set = memoryTrainSet({ identities: 12, perIdentity: 8 });
 
@@ -30,7 +31,7 @@ async function runTraining(dir: string, def: RunDefinition, trainSet: TrainSet =
     loss: await findLossPlugin(def.loss.name),
     backbone: await findBackbonePlugin(def.backbone.name),
     trainSet,
-    backend: 'cpu',
+    backend: TEST_BACKEND,
     progress: 'quiet',
     resume,
     log: () => {},
@@ -59,7 +60,7 @@ test.serial('a run trains with falling loss and writes config, metrics with diag
   const run = runAt(dir);
   t.is(run.readStatus()?.state, 'done');
   const config = run.readConfig<RunConfig>();
-  t.is(config.engine.backend, 'cpu');
+  t.is(config.engine.backend, TEST_BACKEND);
   t.is(config.dataset.numClasses, 12);
   t.is(config.definition.loss.name, 'adacos-dynamic');
   const metrics = run.readMetrics();
