@@ -142,6 +142,9 @@ export async function train(req: TrainRequest): Promise<TrainOutcome> {
   const bar = startProgress(`train ${def.loss.name}`, s.steps, req.progress);
   bar.update(startStep);
   let windowStarted = Date.now();
+  // Images trained since windowStarted. Not the window's `seen`: after a resume mid-window that also counts the
+  // images from before the interruption, which would overstate the speed of the first line.
+  let timedImages = 0;
   let next = startStep < s.steps ? loadBatch(startStep) : null;
   let outcome: Omit<TrainOutcome, 'engine'> = { state: 'done', step: s.steps };
   let current = startStep;
@@ -172,6 +175,7 @@ export async function train(req: TrainRequest): Promise<TrainOutcome> {
       window.loss += result.loss * s.batchSize;
       window.correct += result.correct;
       window.seen += s.batchSize;
+      timedImages += s.batchSize;
       const done = step + 1;
       if (done % s.logEvery === 0 || done === s.steps) {
         const seconds = (Date.now() - windowStarted) / 1000;
@@ -180,11 +184,12 @@ export async function train(req: TrainRequest): Promise<TrainOutcome> {
           loss: window.loss / window.seen,
           acc: window.correct / window.seen,
           lr,
-          imagesPerSec: window.seen / Math.max(seconds, 1e-6),
+          imagesPerSec: timedImages / Math.max(seconds, 1e-6),
           ...parts.head.diagnostics(),
         });
         window = { loss: 0, correct: 0, seen: 0 };
         windowStarted = Date.now();
+        timedImages = 0;
       }
       bar.update(done, `loss ${result.loss.toFixed(3)}`);
       if (done % s.checkpointEvery === 0 || done === s.steps || interrupted) {
