@@ -120,3 +120,24 @@ maybe('MaxPool matches the cpu kernel on random pools, NaN pixels included', asy
     t.deepEqual(ours, reference, `case ${i}: pool ${size} stride ${stride} ${pad} [${shape}]`);
   }
 });
+
+maybe('2×2 stride-2 pools (their fast path): forward and gradient equal the cpu kernels, with NaN and ties', async (t) => {
+  for (let i = 0; i < 8; i++) {
+    const shape: [number, number, number, number] = [rng.int(1, 3), rng.int(2, 9), rng.int(2, 9), rng.int(1, 6)];
+    const pad = rng.pick(['same', 'valid'] as const);
+    // Few distinct values, so windows hold ties; some NaN, and one window of only NaN.
+    const data = rng.values(shape.reduce((p, d) => p * d, 1)).map((v) => Math.round(2 * v));
+    data[1] = NaN;
+    if (i % 2 === 0) for (const at of [0, 1, shape[3], shape[3] + 1]) data[shape[2] * shape[3] + at] = NaN;
+    const compute = () => {
+      const x = tf.tensor4d(data, shape);
+      const probe = tf.randomUniform(tf.maxPool(x, 2, 2, pad).shape, -1, 1, 'float32', i);
+      return [tf.maxPool(x, 2, 2, pad), tf.grad((v: tf.Tensor) => tf.maxPool(v as tf.Tensor4D, 2, 2, pad).mul(probe).sum())(x)];
+    };
+    const ours = await onBackend('ort-cpu', compute);
+    const reference = await onBackend('cpu', compute);
+    // Equal as numbers (through JSON: NaN and −∞ become null, −0 becomes 0): Math.max, which the fast path uses,
+    // returns +0 for a window whose maximum is a signed zero where tfjs keeps the first, possibly −0.
+    t.is(JSON.stringify(ours), JSON.stringify(reference), `case ${i}: ${pad} [${shape}]`);
+  }
+});

@@ -1,6 +1,7 @@
 import { backend_util, type MaxPoolGradAttrs, type TensorInfo } from '@tensorflow/tfjs';
 import { ortEligible, float32Data, float32Output } from './tensor-io.js';
 import type { OrtKernelArgs, ReferenceKernel } from './kernel-types.js';
+import { isPlain2x2Pool } from './max-pool.js';
 
 /**
  * MaxPoolGrad with direct NHWC indexing: each output's gradient goes to the first position holding its
@@ -56,6 +57,48 @@ export function maxPoolGradNhwc(x: Float32Array, dy: Float32Array, info: backend
   return dx instanceof Float32Array ? dx : new Float32Array(dx);
 }
 
+/**
+ * The common case — 2×2 windows, stride 2, no padding: disjoint windows, four fixed reads per output, and the
+ * gradient written to the first maximum's position (comparisons with NaN are false, so NaN never wins; a
+ * window of only NaN passes no gradient).
+ */
+export function maxPoolGrad2x2Nhwc(x: Float32Array, dy: Float32Array, info: backend_util.Conv2DInfo): Float32Array {
+  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
+  const dx = new Float32Array(x.length);
+  const row = inWidth * channels;
+  let o = 0;
+  for (let b = 0; b < batchSize; b++) {
+    for (let r = 0; r < outHeight; r++) {
+      const top = (b * inHeight + 2 * r) * row;
+      for (let c = 0; c < outWidth; c++) {
+        const p = top + 2 * c * channels;
+        for (let d = 0; d < channels; d++, o++) {
+          const q = p + d;
+          let max = x[q]!;
+          let at = q;
+          if (max !== max) {
+            max = Number.NEGATIVE_INFINITY;
+            at = -1;
+          }
+          const right = x[q + channels]!;
+          if (right > max) {
+            max = right;
+            at = q + channels;
+          }
+          const below = x[q + row]!;
+          if (below > max) {
+            max = below;
+            at = q + row;
+          }
+          if (x[q + row + channels]! > max) at = q + row + channels;
+          if (at >= 0) dx[at] = dy[o]!;
+        }
+      }
+    }
+  }
+  return dx;
+}
+
 interface MaxPoolGradInputs {
   dy: TensorInfo;
   input: TensorInfo;
@@ -75,6 +118,7 @@ export function makeMaxPoolGradKernel(reference: ReferenceKernel) {
       attrs.dimRoundingMode,
     );
     if (info.outShape.some((d, i) => d !== dy.shape[i])) return reference({ inputs, backend, attrs: { ...attrs } });
-    return float32Output(backend, input.shape, maxPoolGradNhwc(float32Data(backend, input), float32Data(backend, dy), info));
+    const gradient = isPlain2x2Pool(info) ? maxPoolGrad2x2Nhwc : maxPoolGradNhwc;
+    return float32Output(backend, input.shape, gradient(float32Data(backend, input), float32Data(backend, dy), info));
   };
 }
