@@ -59,13 +59,15 @@ export function maxPoolGradNhwc(x: Float32Array, dy: Float32Array, info: backend
 
 /**
  * The common case — 2×2 windows, stride 2, no padding: disjoint windows, four fixed reads per output, and the
- * gradient written to the first maximum's position (comparisons with NaN are false, so NaN never wins; a
- * window of only NaN passes no gradient).
+ * gradient written to the first maximum's position, found by the same branch-free selections as
+ * maxPool2x2Nhwc (max-pool.ts), the position following by integer arithmetic. A window with a NaN takes the general scan
+ * (comparisons with NaN are false, so NaN never wins; a window of only NaN passes no gradient).
  */
 export function maxPoolGrad2x2Nhwc(x: Float32Array, dy: Float32Array, info: backend_util.Conv2DInfo): Float32Array {
   const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
   const dx = new Float32Array(x.length);
   const row = inWidth * channels;
+  const pair = new Float64Array(2);
   let o = 0;
   for (let b = 0; b < batchSize; b++) {
     for (let r = 0; r < outHeight; r++) {
@@ -73,30 +75,48 @@ export function maxPoolGrad2x2Nhwc(x: Float32Array, dy: Float32Array, info: back
       for (let c = 0; c < outWidth; c++) {
         const p = top + 2 * c * channels;
         for (let d = 0; d < channels; d++, o++) {
-          const q = p + d;
-          let max = x[q]!;
-          let at = q;
-          if (max !== max) {
-            max = Number.NEGATIVE_INFINITY;
-            at = -1;
+          const q0 = p + d;
+          const q1 = q0 + channels;
+          const q2 = q0 + row;
+          const q3 = q2 + channels;
+          const v0 = x[q0]!;
+          const v1 = x[q1]!;
+          const v2 = x[q2]!;
+          const v3 = x[q3]!;
+          const sum = v0 + v1 + v2 + v3;
+          if (sum !== sum) {
+            const best = firstMaxSkippingNaN(x, q0, q1, q2, q3);
+            if (best >= 0) dx[best] = dy[o]!;
+            continue;
           }
-          const right = x[q + channels]!;
-          if (right > max) {
-            max = right;
-            at = q + channels;
-          }
-          const below = x[q + row]!;
-          if (below > max) {
-            max = below;
-            at = q + row;
-          }
-          if (x[q + row + channels]! > max) at = q + row + channels;
-          if (at >= 0) dx[at] = dy[o]!;
+          // Values by selection from a scratch pair; positions by integer arithmetic (exact).
+          const right = +(v1 > v0);
+          const bottomRight = +(v3 > v2);
+          pair[0] = v0;
+          pair[1] = v1;
+          const topMax = pair[right]!;
+          pair[0] = v2;
+          pair[1] = v3;
+          const lower = +(pair[bottomRight]! > topMax);
+          dx[q0 + right * channels + lower * (row + (bottomRight - right) * channels)] = dy[o]!;
         }
       }
     }
   }
   return dx;
+}
+
+/** Position of the first largest non-NaN pixel among these, −1 if all are NaN. */
+function firstMaxSkippingNaN(x: Float32Array, ...positions: number[]): number {
+  let max = Number.NEGATIVE_INFINITY;
+  let best = -1;
+  for (const k of positions) {
+    if (x[k]! > max) {
+      max = x[k]!;
+      best = k;
+    }
+  }
+  return best;
 }
 
 interface MaxPoolGradInputs {
