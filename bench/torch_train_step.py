@@ -3,10 +3,11 @@ builds in tfjs, timed the same way. Mirrors plugins/backbones/convnet.ts, plugin
 harness/backbone-layers.ts (embedding block, BN eps 1e-5 / momentum 0.1, PReLU per channel),
 plugins/losses/arcface.ts + harness/loss-kit.ts (cosine head) and harness/training/sgd.ts.
 
-Usage: python3 torch_train_step.py JSON_CONFIG   -> prints one JSON line {"msPerStep": ..., ...}
+Usage: python3 torch_train_step.py JSON_CONFIG   -> prints one JSON line {"msPerStep": median ms, ...}
 """
 import json
 import math
+import statistics
 import sys
 import time
 
@@ -129,7 +130,8 @@ def main():
         t = time.perf_counter()
         step()
         times.append((time.perf_counter() - t) * 1e3)
-    print(json.dumps({"msPerStep": sum(times) / len(times), "stepsMs": times, "torch": torch.__version__,
+    # The median, as the TypeScript side reports: robust to a burst of load in one step.
+    print(json.dumps({"msPerStep": statistics.median(times), "stepsMs": times, "torch": torch.__version__,
                       "threads": torch.get_num_threads(), "parameters": sum(p.numel() for p in model.parameters())}))
 
 

@@ -3,9 +3,10 @@
  * ArcFace head, next to PyTorch on CPU for the same architecture, batch, input and head (issue 6). Prints one
  * JSON line per case and backend: {"case","backend","oursMsPerStep","torchMsPerStep","ratio"}; then, from one
  * profiled step, each heavy kernel's GFLOP/s, and numpy's GEMM GFLOP/s for scale. Without PyTorch
- * (Debian: apt-get install python3-torch) it says so and leaves torchMsPerStep and ratio null.
+ * (Debian: apt-get install python3-torch) it says so and leaves torchMsPerStep and ratio null. Per step, both
+ * sides report the median of the same number of timed steps after the same warm-up.
  *
- *   npx tsx bench/train.ts [--cases convnet,iresnet18] [--steps 3] [--warmup 2] [--backends ort-cpu]
+ *   npx tsx bench/train.ts [--cases convnet,iresnet18] [--steps 5] [--warmup 5] [--backends ort-cpu]
  */
 import * as tf from '@tensorflow/tfjs';
 import { Command } from 'commander';
@@ -97,6 +98,16 @@ async function ourTrainer(c: TrainCase, s: Settings): Promise<{ step: (i: number
   };
 }
 
+/**
+ * Both sides report the median of their timed steps: on a shared machine a burst of load in one step moves a
+ * mean by tens of percent.
+ */
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
 async function oursMsPerStep(c: TrainCase, s: Settings, backend: string, profile: boolean) {
   await tf.setBackend(backend);
   const trainer = await ourTrainer(c, s);
@@ -109,15 +120,15 @@ async function oursMsPerStep(c: TrainCase, s: Settings, backend: string, profile
   }
   const kernels = profile ? await profileStep(() => void trainer.step(s.warmup + s.steps)) : undefined;
   trainer.dispose();
-  return { ms: times.reduce((a, b) => a + b, 0) / times.length, times, kernels };
+  return { ms: median(times), times, kernels };
 }
 
 async function main(): Promise<void> {
   const o = new Command()
     .option('--cases <names>', `comma-separated, of ${CASES.map((c) => c.name).join(', ')}`, CASES.map((c) => c.name).join(','))
     .option('--backends <names>', "tfjs backends to time (the reference 'cpu' takes minutes per step)", 'ort-cpu')
-    .option('--steps <n>', 'timed steps per case (after warm-up), the same on both sides', '3')
-    .option('--warmup <n>', 'untimed steps first (graph compilation, allocator warm-up)', '2')
+    .option('--steps <n>', 'timed steps per case (after warm-up), the same on both sides', '5')
+    .option('--warmup <n>', 'untimed steps first (ORT session compilation, V8 tier-up of the JS kernels)', '5')
     .option('--classes <n>', 'classes of the ArcFace head', '1000')
     .option('--no-torch', 'skip PyTorch')
     .option('--no-profile', 'skip the per-kernel profile')
