@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { BatchNorm } from './layers/batch-norm.js';
+import { Conv2D } from './layers/conv2d.js';
 import { PReLU } from './layers/prelu.js';
 import { ReLU } from './layers/relu.js';
 
@@ -18,15 +19,7 @@ export class SeededLayers {
   }
 
   conv(filters: number, kernelSize: number, strides = 1, name?: string): tf.layers.Layer {
-    return tf.layers.conv2d({
-      filters,
-      kernelSize,
-      strides,
-      padding: 'same',
-      useBias: false,
-      kernelInitializer: tf.initializers.heNormal({ seed: this.seed() }),
-      name,
-    });
+    return new Conv2D({ filters, kernelSize, strides, kernelInitializer: tf.initializers.heNormal({ seed: this.seed() }), name });
   }
 
   dense(units: number, activation?: 'relu', useBias = true): tf.layers.Layer {

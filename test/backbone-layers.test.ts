@@ -1,6 +1,7 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
 import { BatchNorm } from '../harness/layers/batch-norm.js';
+import { Conv2D } from '../harness/layers/conv2d.js';
 import { PReLU } from '../harness/layers/prelu.js';
 import { ReLU } from '../harness/layers/relu.js';
 import { initEngine } from '../harness/engine.js';
@@ -41,17 +42,23 @@ function trainingPass(model: tf.LayersModel, x: tf.Tensor, probe: tf.Tensor) {
   return { value, grads: variables.map((v) => grads[v.name]!), inputGrad };
 }
 
-test('BatchNorm, PReLU and ReLU equal tf.layers’ in training, gradients, moving averages and inference', (t) => {
+test('Conv2D, BatchNorm, PReLU and ReLU equal tf.layers’ in training, gradients, moving averages and inference', (t) => {
   const inputShape = [5, 6, 7];
   const x = tf.randomNormal([3, ...inputShape], 2, 3, 'float32', 1);
-  const probe = tf.randomNormal([3, ...inputShape], 0, 1, 'float32', 2);
   const cases: [string, tf.layers.Layer, tf.layers.Layer][] = [
     ['batchNorm', new BatchNorm({ momentum: 0.9, epsilon: 1e-5 }), tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 })],
     ['prelu', new PReLU({ initialAlpha: 0.25, sharedAxes: [1, 2] }), tf.layers.prelu({ sharedAxes: [1, 2] })],
     ['relu', new ReLU(), tf.layers.reLU()],
+    ['conv2d', new Conv2D({ filters: 4, kernelSize: 3 }), tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', useBias: false })],
+    [
+      'conv2d stride 2',
+      new Conv2D({ filters: 4, kernelSize: 3, strides: 2 }),
+      tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', useBias: false }),
+    ],
   ];
   for (const [name, ours, theirs] of cases) {
     const { a, b } = pair(ours, theirs, inputShape);
+    const probe = tf.randomNormal((a.predict(x) as tf.Tensor).shape, 0, 1, 'float32', 2);
     const ra = trainingPass(a, x, probe);
     const rb = trainingPass(b, x, probe);
     t.true(close(ra.value, rb.value) < 1e-5, `${name}: training output`);
@@ -65,7 +72,8 @@ test('BatchNorm, PReLU and ReLU equal tf.layers’ in training, gradients, movin
 
 test('a model of these layers saves and loads with its weights', async (t) => {
   const input = tf.input({ shape: [4, 4, 3] });
-  let y = new BatchNorm({ momentum: 0.9, epsilon: 1e-5 }).apply(input) as tf.SymbolicTensor;
+  let y = new Conv2D({ filters: 3, kernelSize: 3, strides: 2 }).apply(input) as tf.SymbolicTensor;
+  y = new BatchNorm({ momentum: 0.9, epsilon: 1e-5 }).apply(y) as tf.SymbolicTensor;
   y = new PReLU({ initialAlpha: 0.25, sharedAxes: [1, 2] }).apply(y) as tf.SymbolicTensor;
   y = new ReLU().apply(y) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: y });
@@ -76,7 +84,19 @@ test('a model of these layers saves and loads with its weights', async (t) => {
     return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
   }));
   const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
-  t.deepEqual(loaded.layers.map((l) => l.getClassName()), ['InputLayer', 'FlbBatchNorm', 'FlbPReLU', 'FlbReLU']);
+  t.deepEqual(loaded.layers.map((l) => l.getClassName()), ['InputLayer', 'FlbConv2D', 'FlbBatchNorm', 'FlbPReLU', 'FlbReLU']);
   const x = tf.randomNormal([2, 4, 4, 3], 0, 1, 'float32', 3);
   t.is(close(loaded.predict(x) as tf.Tensor, model.predict(x) as tf.Tensor), 0);
+});
+
+test('a first Conv2D layer computes no gradient for the images, only for its kernel', async (t) => {
+  const layer = new Conv2D({ filters: 4, kernelSize: 3 });
+  const input = tf.input({ shape: [8, 8, 1] });
+  const model = tf.model({ inputs: input, outputs: layer.apply(input) as tf.SymbolicTensor });
+  const kernel = (model.trainableWeights[0] as unknown as { val: tf.Variable }).val;
+  const images = tf.randomNormal([2, 8, 8, 1], 0, 1, 'float32', 4);
+  const info = await tf.profile(() => tf.variableGrads(() => tf.sum(model.apply(images, { training: true }) as tf.Tensor) as tf.Scalar, [kernel]));
+  const kernels = info.kernels.map((k) => k.name);
+  t.true(kernels.includes('Conv2DBackpropFilter'));
+  t.false(kernels.includes('Conv2DBackpropInput'), `ran ${kernels}`);
 });
