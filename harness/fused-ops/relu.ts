@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 /**
  * ReLU with its gradient as one kernel where the backend has it. tfjs's recorded gradient is dy·step(x): two
  * full-size passes and a temporary the size of the activation, per layer. ort-cpu registers RELU_GRAD
- * (dx = dy where y > 0, else 0, in one pass); other backends keep tfjs's gradient.
+ * (dx = dy·sign(y) from the output, one kernel); other backends keep tfjs's gradient.
  */
 
 export const RELU_GRAD = 'FlbReluGrad';
