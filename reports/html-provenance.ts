@@ -1,10 +1,11 @@
 import { escapeHtml } from './escape.js';
 import type { Provenance } from './provenance.js';
+import { studyText } from './study-spread.js';
 
 /** The provenance section of index.html: the report command, the sweep config, and each run with its config. */
 export function provenanceHtml(p: Provenance): string {
   const folds = p.runs.some((r) => r.fold !== null);
-  const study = [p.study.description, p.study.crossValidation].filter((t): t is string => t !== null);
+  const study = studyText(p.study);
   const runs = p.runs
     .map((r) => {
       const status = [r.state, r.step === null ? '' : `step ${r.step}`, r.reason ?? ''].filter(Boolean).join(', ');
@@ -16,7 +17,7 @@ export function provenanceHtml(p: Provenance): string {
     .join('\n');
   return `<section id="provenance"><h2>Provenance</h2>
 <p>Every table cell is the mean ± std over the runs of its row, from <code>${escapeHtml(p.leaderboard)}</code> (written ${escapeHtml(p.leaderboardCreatedAt ?? '')}) or, for a metric it does not summarise, from the runs' <code>eval/*.json</code>. Every figure point carries the run it came from (hover for it; the <code>.vl.json</code> files hold the data).</p>
-${study.length ? `<p>Study: ${study.map(escapeHtml).join(' ')}</p>
+${study ? `<p>Study: ${escapeHtml(study)}</p>
 ` : ''}<p>Report written ${escapeHtml(p.generatedAt)} by <code>${escapeHtml(p.reportCommand)}</code>.</p>
 <details><summary>Sweep config</summary><pre>${escapeHtml(JSON.stringify(p.sweepConfig ?? null, null, 2))}</pre></details>
 <table class="runs"><thead><tr><th>Run</th><th>Loss</th>${folds ? '<th>Fold</th>' : ''}<th>Seed</th><th>Status</th><th>Command</th><th>Files read</th></tr></thead>

@@ -31,3 +31,10 @@ export function studySpread(board: Pick<Leaderboard, 'folds' | 'rows'>): StudySp
       `and is scored on fold k's pairs alone, its threshold chosen on the other folds' pairs; each table cell is the mean ± std over those runs.`,
   };
 }
+
+/** The description and the cross-validation sentence as one paragraph, the description closed with a full stop. */
+export function studyText(study: { description: string | null; crossValidation: string | null }): string | null {
+  const description = study.description === null ? null : /[.!?]$/.test(study.description.trim()) ? study.description.trim() : `${study.description.trim()}.`;
+  const parts = [description, study.crossValidation].filter((t): t is string => t !== null);
+  return parts.length ? parts.join(' ') : null;
+}

@@ -9,6 +9,7 @@ import { provenanceHtml } from './html-provenance.js';
 import { buildProvenance } from './provenance.js';
 import { renderSvg, svgToPng } from './render-figure.js';
 import { buildResultsTable } from './results-table.js';
+import { studyText } from './study-spread.js';
 import { loadSweep } from './sweep-data.js';
 import { resultsTableCsv } from './table-csv.js';
 import { resultsTableHtml } from './table-html.js';
@@ -75,7 +76,7 @@ export async function writeReport(opts: ReportOptions): Promise<ReportSummary> {
       'index.html',
       htmlPage({
         title: `facelossbench report: ${data.leaderboard.sweep ?? basename(data.dir)}`,
-        intro: [provenance.study.description, provenance.study.crossValidation].filter((t) => t !== null).join(' ') || undefined,
+        intro: studyText(provenance.study) ?? undefined,
         tableHtml: resultsTableHtml(table),
         tableFiles: TABLE_FILES,
         figures,

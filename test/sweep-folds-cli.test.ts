@@ -9,6 +9,7 @@ import type { LfwResult } from '../protocols/evaluate-lfw.js';
 import { buildProvenance } from '../reports/provenance.js';
 import { buildResultsTable } from '../reports/results-table.js';
 import { loadSweep } from '../reports/sweep-data.js';
+import { studyText } from '../reports/study-spread.js';
 import { resultsTableMarkdown } from '../reports/table-markdown.js';
 import { runCli } from './helpers/cli.js';
 import { writeFeatureFixture } from './helpers/feature-fixture.js';
@@ -74,4 +75,7 @@ test('flb sweep with a folds axis: each run trains without its fold and is score
   t.is(provenance.study.description, 'a tiny cross-validation study');
   t.regex(provenance.study.crossValidation ?? '', /for each test fold k \(2, 7\), every loss trains only on the identities of the other folds/);
   t.deepEqual(provenance.runs.map((run) => run.fold), [2, 7]);
+  t.regex(studyText(provenance.study) ?? '', /^a tiny cross-validation study\. Cross-validation on lfw-faceapi-256-pairs: /);
+  t.is(studyText({ description: 'Done.', crossValidation: null }), 'Done.');
+  t.is(studyText({ description: null, crossValidation: null }), null);
 });
