@@ -123,8 +123,11 @@ def main():
         opt.step()
         return loss.item()
 
-    for _ in range(cfg["warmup"]):
+    # The same warm-up rule as the TypeScript side: at least `warmup` steps and at least `warmupSeconds`.
+    warmup_start, done = time.perf_counter(), 0
+    while done < cfg["warmup"] or time.perf_counter() - warmup_start < cfg.get("warmupSeconds", 0):
         step()
+        done += 1
     times = []
     for _ in range(cfg["steps"]):
         t = time.perf_counter()

@@ -6,7 +6,7 @@
  * (Debian: apt-get install python3-torch) it says so and leaves torchMsPerStep and ratio null. Per step, both
  * sides report the median of the same number of timed steps after the same warm-up.
  *
- *   npx tsx bench/train.ts [--cases convnet,iresnet18] [--steps 5] [--warmup 5] [--backends ort-cpu]
+ *   npx tsx bench/train.ts [--cases convnet,iresnet18] [--steps 5] [--warmup 5] [--warmup-seconds 20] [--backends ort-cpu]
  */
 import * as tf from '@tensorflow/tfjs';
 import { Command } from 'commander';
@@ -39,7 +39,9 @@ const CASES: readonly TrainCase[] = [
 
 interface Settings {
   steps: number;
+  /** Warm-up: at least this many untimed steps, and at least warmupSeconds of them. */
   warmup: number;
+  warmupSeconds: number;
   classes: number;
   embeddingDim: number;
   lr: number;
@@ -64,6 +66,7 @@ function torchStep(c: TrainCase, s: Settings): { ms: number | null; note?: strin
     threads: ortIntraOpThreads(),
     lr: s.lr,
     warmup: s.warmup,
+    warmupSeconds: s.warmupSeconds,
     steps: s.steps,
   };
   const candidates = [process.env.FLB_TORCH_PYTHON, '/usr/bin/python3', 'python3'].filter((p): p is string => !!p);
@@ -111,14 +114,16 @@ function median(xs: readonly number[]): number {
 async function oursMsPerStep(c: TrainCase, s: Settings, backend: string, profile: boolean) {
   await tf.setBackend(backend);
   const trainer = await ourTrainer(c, s);
-  for (let i = 0; i < s.warmup; i++) trainer.step(i);
+  const warmupStart = performance.now();
+  let done = 0;
+  while (done < s.warmup || performance.now() - warmupStart < s.warmupSeconds * 1000) trainer.step(done++);
   const times: number[] = [];
   for (let i = 0; i < s.steps; i++) {
     const t = performance.now();
-    trainer.step(s.warmup + i);
+    trainer.step(done + i);
     times.push(performance.now() - t);
   }
-  const kernels = profile ? await profileStep(() => void trainer.step(s.warmup + s.steps)) : undefined;
+  const kernels = profile ? await profileStep(() => void trainer.step(done + s.steps)) : undefined;
   trainer.dispose();
   return { ms: median(times), times, kernels };
 }
@@ -128,13 +133,23 @@ async function main(): Promise<void> {
     .option('--cases <names>', `comma-separated, of ${CASES.map((c) => c.name).join(', ')}`, CASES.map((c) => c.name).join(','))
     .option('--backends <names>', "tfjs backends to time (the reference 'cpu' takes minutes per step)", 'ort-cpu')
     .option('--steps <n>', 'timed steps per case (after warm-up), the same on both sides', '5')
-    .option('--warmup <n>', 'untimed steps first (ORT session compilation, V8 tier-up of the JS kernels)', '5')
+    .option('--warmup <n>', 'at least this many untimed steps first, on both sides', '5')
+    // Our small steps keep getting faster for a dozen steps (V8 tiering up the JS kernels, the allocator and GC
+    // settling); a time floor warms both sides up to their steady state without costing the big case more.
+    .option('--warmup-seconds <s>', 'and at least this many seconds of untimed steps, on both sides', '20')
     .option('--classes <n>', 'classes of the ArcFace head', '1000')
     .option('--no-torch', 'skip PyTorch')
     .option('--no-profile', 'skip the per-kernel profile')
     .parse()
-    .opts<{ cases: string; backends: string; steps: string; warmup: string; classes: string; torch: boolean; profile: boolean }>();
-  const settings: Settings = { steps: Number(o.steps), warmup: Number(o.warmup), classes: Number(o.classes), embeddingDim: 512, lr: 0.01 };
+    .opts<{ cases: string; backends: string; steps: string; warmup: string; warmupSeconds: string; classes: string; torch: boolean; profile: boolean }>();
+  const settings: Settings = {
+    steps: Number(o.steps),
+    warmup: Number(o.warmup),
+    warmupSeconds: Number(o.warmupSeconds),
+    classes: Number(o.classes),
+    embeddingDim: 512,
+    lr: 0.01,
+  };
   const backends = o.backends.split(',');
   if (backends.includes('ort-cpu')) {
     if (!ortCpuAvailable()) throw new Error('onnxruntime-node cannot be loaded on this machine: no ort-cpu backend to time');
