@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Piscina } from 'piscina';
+import { tsWorkerExecArgv } from '../worker-exec-argv.js';
 import { writeDirAtomic, writeJsonAtomic } from '../atomic-write.js';
 import { startProgress, type ProgressMode } from '../progress.js';
 import renderBatch, { type RenderBatch, type RenderedImage } from './make-synthetic-worker.js';
@@ -143,7 +144,7 @@ function createRenderer(images: number, threads = availableParallelism()): Rende
   if (images < POOL_THRESHOLD || threads <= 1) return { run: renderBatch, close: async () => {} };
   // the worker is loaded by file name, so name the source file itself (.ts under tsx, .js if ever compiled)
   const workerFile = new URL(`./make-synthetic-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-  const pool = new Piscina({ filename: workerFile.href, maxThreads: threads, minThreads: threads });
+  const pool = new Piscina({ filename: workerFile.href, maxThreads: threads, minThreads: threads, execArgv: tsWorkerExecArgv() });
   return { run: (batch) => pool.run(batch) as Promise<RenderedImage[]>, close: () => pool.destroy() };
 }
 

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Piscina } from 'piscina';
+import { tsWorkerExecArgv } from '../worker-exec-argv.js';
 import { ensureDataset } from '../data/registry.js';
 import { initEngine } from '../engine.js';
 import { UserError } from '../errors.js';
@@ -77,7 +78,13 @@ async function embedFiles(
   opts: { flip: boolean; layer: PretrainedTask['layer']; batchSize: number; workers: number; label: string; progress?: ProgressMode },
 ): Promise<Float32Array> {
   const data = new Float32Array(files.length * dim);
-  const pool = new Piscina({ filename: new URL('./pretrained-worker.ts', import.meta.url).href, minThreads: opts.workers, maxThreads: opts.workers, concurrentTasksPerWorker: 1 });
+  const pool = new Piscina({
+    filename: new URL('./pretrained-worker.ts', import.meta.url).href,
+    minThreads: opts.workers,
+    maxThreads: opts.workers,
+    concurrentTasksPerWorker: 1,
+    execArgv: tsWorkerExecArgv(),
+  });
   const bar = startProgress(opts.label, files.length, opts.progress ?? 'auto');
   let done = 0;
   try {

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { tsWorkerExecArgv } from '../worker-exec-argv.js';
 import type { ScoringResultOf, ScoringTask, ScoringWorkerData } from './tasks.js';
 
 /**
@@ -24,6 +25,7 @@ export function createScoringPool(threads = availableParallelism()): ScoringPool
     concurrentTasksPerWorker: 1,
     idleTimeout: 60_000,
     workerData,
+    execArgv: tsWorkerExecArgv(),
   });
   return {
     threads,
