@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Registers tsx in-process and runs the TypeScript CLI, so `npx flb ...` works right after `npm install`
-// with no build step.
-import { register } from 'tsx/esm/api';
-
-register();
+// Loads tsx in-process, as `node --import tsx` would (its ESM hooks and its CommonJS require hook: a user's loss
+// plugin outside an ESM package is loaded as CommonJS), then runs the TypeScript CLI. So `npx flb ...` works
+// right after `npm install`, with no build step. Worker threads get the loader through their execArgv
+// (harness/worker-exec-argv.ts).
+await import('tsx');
 await import('../harness/cli.ts');
