@@ -4,9 +4,9 @@
  * JSON line per case and backend: {"case","backend","oursMsPerStep","torchMsPerStep","ratio"}; then, from one
  * profiled step, each heavy kernel's GFLOP/s, and numpy's GEMM GFLOP/s for scale. Without PyTorch
  * (Debian: apt-get install python3-torch) it says so and leaves torchMsPerStep and ratio null. Per step, both
- * sides report the median of the same number of timed steps after the same warm-up.
+ * sides report the median of the same number of timed steps after the same warm-up, taken in alternating rounds.
  *
- *   npx tsx bench/train.ts [--cases convnet,iresnet18] [--steps 5] [--warmup 5] [--warmup-seconds 20] [--backends ort-cpu]
+ *   npx tsx bench/train.ts [--cases convnet,iresnet18] [--steps 5] [--rounds 2] [--warmup 5] [--warmup-seconds 20]
  */
 import * as tf from '@tensorflow/tfjs';
 import { Command } from 'commander';
@@ -49,13 +49,15 @@ interface Settings {
 
 interface TorchResult {
   msPerStep: number;
+  stepsMs: number[];
   torch: string;
   threads: number;
 }
 
 const TORCH_SCRIPT = readFileSync(fileURLToPath(new URL('./torch_train_step.py', import.meta.url)), 'utf8');
 
-function torchStep(c: TrainCase, s: Settings): { ms: number | null; note?: string } {
+/** One PyTorch process: warm-up, then s.steps timed steps. Null times when PyTorch is absent. */
+function torchSteps(c: TrainCase, s: Settings): { times: number[] | null; note: string } {
   const config = {
     backbone: c.backbone,
     params: c.params,
@@ -71,8 +73,8 @@ function torchStep(c: TrainCase, s: Settings): { ms: number | null; note?: strin
   };
   const candidates = [process.env.FLB_TORCH_PYTHON, '/usr/bin/python3', 'python3'].filter((p): p is string => !!p);
   const r = runPythonJson<TorchResult>('torch', candidates, TORCH_SCRIPT, [JSON.stringify(config)]);
-  if (!r.result) return { ms: null, note: `PyTorch not measured: ${r.missing}` };
-  return { ms: r.result.msPerStep, note: `torch ${r.result.torch} on ${r.python}, ${r.result.threads} threads` };
+  if (!r.result) return { times: null, note: `PyTorch not measured: ${r.missing}` };
+  return { times: r.result.stepsMs, note: `torch ${r.result.torch} on ${r.python}, ${r.result.threads} threads` };
 }
 
 /** Builds model, head and optimizer on the active backend; returns one training step and a disposer. */
@@ -111,28 +113,35 @@ function median(xs: readonly number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-async function oursMsPerStep(c: TrainCase, s: Settings, backend: string, profile: boolean) {
+/** Our trainer on `backend`, warmed up once; then timed in rounds between PyTorch's. */
+async function ourTimer(c: TrainCase, s: Settings, backend: string) {
   await tf.setBackend(backend);
   const trainer = await ourTrainer(c, s);
   const warmupStart = performance.now();
   let done = 0;
   while (done < s.warmup || performance.now() - warmupStart < s.warmupSeconds * 1000) trainer.step(done++);
-  const times: number[] = [];
-  for (let i = 0; i < s.steps; i++) {
-    const t = performance.now();
-    trainer.step(done + i);
-    times.push(performance.now() - t);
-  }
-  const kernels = profile ? await profileStep(() => void trainer.step(done + s.steps)) : undefined;
-  trainer.dispose();
-  return { ms: median(times), times, kernels };
+  return {
+    timeSteps(n: number): number[] {
+      const times: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const t = performance.now();
+        trainer.step(done++);
+        times.push(performance.now() - t);
+      }
+      return times;
+    },
+    profile: () => profileStep(() => void trainer.step(done++)),
+    dispose: () => trainer.dispose(),
+  };
 }
 
 async function main(): Promise<void> {
   const o = new Command()
     .option('--cases <names>', `comma-separated, of ${CASES.map((c) => c.name).join(', ')}`, CASES.map((c) => c.name).join(','))
     .option('--backends <names>', "tfjs backends to time (the reference 'cpu' takes minutes per step)", 'ort-cpu')
-    .option('--steps <n>', 'timed steps per case (after warm-up), the same on both sides', '5')
+    .option('--steps <n>', 'timed steps per case and round (after warm-up), the same on both sides', '5')
+    // The host drifts over minutes; alternating the sides (PyTorch, ours, PyTorch, ours) exposes both to it.
+    .option('--rounds <n>', 'alternating rounds of PyTorch and our steps; medians over all rounds', '2')
     .option('--warmup <n>', 'at least this many untimed steps first, on both sides', '5')
     // Our small steps keep getting faster for a dozen steps (V8 tiering up the JS kernels, the allocator and GC
     // settling); a time floor warms both sides up to their steady state without costing the big case more.
@@ -141,7 +150,10 @@ async function main(): Promise<void> {
     .option('--no-torch', 'skip PyTorch')
     .option('--no-profile', 'skip the per-kernel profile')
     .parse()
-    .opts<{ cases: string; backends: string; steps: string; warmup: string; warmupSeconds: string; classes: string; torch: boolean; profile: boolean }>();
+    .opts<{
+      cases: string; backends: string; steps: string; rounds: string; warmup: string; warmupSeconds: string; classes: string;
+      torch: boolean; profile: boolean;
+    }>();
   const settings: Settings = {
     steps: Number(o.steps),
     warmup: Number(o.warmup),
@@ -160,25 +172,40 @@ async function main(): Promise<void> {
   for (const name of o.cases.split(',')) {
     const c = CASES.find((x) => x.name === name);
     if (!c) throw new Error(`unknown case '${name}'; cases: ${CASES.map((x) => x.name).join(', ')}`);
-    const torch = o.torch ? torchStep(c, settings) : { ms: null, note: 'PyTorch skipped (--no-torch)' };
     for (const backend of backends) {
-      const ours = await oursMsPerStep(c, settings, backend, o.profile);
-      const ratio = torch.ms === null ? null : Number((ours.ms / torch.ms).toFixed(2));
+      const ours = await ourTimer(c, settings, backend);
+      const oursTimes: number[] = [];
+      let torchTimes: number[] | null = o.torch ? [] : null;
+      let note = 'PyTorch skipped (--no-torch)';
+      for (let round = 0; round < Number(o.rounds); round++) {
+        if (torchTimes) {
+          const torch = torchSteps(c, settings);
+          note = torch.note;
+          torchTimes = torch.times ? [...torchTimes, ...torch.times] : null;
+        }
+        oursTimes.push(...ours.timeSteps(settings.steps));
+      }
+      const oursMs = median(oursTimes);
+      const torchMs = torchTimes ? median(torchTimes) : null;
       console.log(
         JSON.stringify({
           case: c.name,
           backend,
-          oursMsPerStep: Math.round(ours.ms),
-          torchMsPerStep: torch.ms === null ? null : Math.round(torch.ms),
-          ratio,
+          oursMsPerStep: Math.round(oursMs),
+          torchMsPerStep: torchMs === null ? null : Math.round(torchMs),
+          ratio: torchMs === null ? null : Number((oursMs / torchMs).toFixed(2)),
           batch: c.batch,
           input: c.inputShape,
           steps: settings.steps,
-          oursStepsMs: ours.times.map(Math.round),
-          note: torch.note,
+          rounds: Number(o.rounds),
+          oursStepsMs: oursTimes.map(Math.round),
+          torchStepsMs: torchTimes?.map(Math.round) ?? null,
+          note,
         }),
       );
-      for (const k of ours.kernels?.kernels ?? []) console.log(JSON.stringify({ case: c.name, backend, ...k }));
+      const kernels = o.profile ? await ours.profile() : undefined;
+      for (const k of kernels?.kernels ?? []) console.log(JSON.stringify({ case: c.name, backend, ...k }));
+      ours.dispose();
     }
   }
 }
