@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { activeBackendHas } from './active-backend.js';
 
 /**
  * Training-mode batch normalisation over every axis but the last (NHWC channels, or the features of a
@@ -40,10 +41,6 @@ export interface BatchNormTrainingResult {
   variance: tf.Tensor1D;
 }
 
-function hasKernel(name: string): boolean {
-  return tf.getKernel(name, tf.getBackend()) !== undefined;
-}
-
 function reductionAxes(rank: number): number[] {
   return [...Array(rank - 1).keys()];
 }
@@ -76,7 +73,7 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Ten
   let stats: [tf.Tensor1D, tf.Tensor1D] | undefined;
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xIn, gammaIn, betaIn, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
-    const [y, mean, variance] = hasKernel(BATCH_NORM_TRAINING)
+    const [y, mean, variance] = activeBackendHas(BATCH_NORM_TRAINING)
       ? (tf.engine().runKernel(BATCH_NORM_TRAINING, { x: xIn, gamma: gammaIn, beta: betaIn }, { epsilon }) as tf.Tensor[])
       : forwardOps(xIn, gammaIn, betaIn, epsilon);
     // customGrad runs this inside a tidy: keep the statistics for the caller's moving averages.
@@ -86,7 +83,7 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Ten
       value: y!,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, g, m, v] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
-        return hasKernel(BATCH_NORM_TRAINING_GRAD)
+        return activeBackendHas(BATCH_NORM_TRAINING_GRAD)
           ? (tf.engine().runKernel(BATCH_NORM_TRAINING_GRAD, { dy, x: xs, gamma: g, mean: m, variance: v }, { epsilon }) as tf.Tensor[])
           : gradientOps(dy, xs, g, m, v, epsilon);
       },

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { activeBackendHas } from './active-backend.js';
 
 /**
  * PReLU, y = x for x > 0 and α·x otherwise, with its gradient as one kernel where the backend has it.
@@ -25,7 +26,7 @@ function alphaRepeatsAlongX(x: tf.Tensor, alpha: tf.Tensor): boolean {
 }
 
 export function prelu(x: tf.Tensor, alpha: tf.Tensor): tf.Tensor {
-  const fused = tf.getKernel(PRELU_GRAD, tf.getBackend()) !== undefined && x.dtype === 'float32' && alphaRepeatsAlongX(x, alpha);
+  const fused = activeBackendHas(PRELU_GRAD) && x.dtype === 'float32' && alphaRepeatsAlongX(x, alpha);
   if (!fused) return tf.prelu(x, alpha);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xIn, alphaIn, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];

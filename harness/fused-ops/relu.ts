@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { activeBackendHas } from './active-backend.js';
 
 /**
  * ReLU with its gradient as one kernel where the backend has it. tfjs's recorded gradient is dy·step(x): two
@@ -15,7 +16,7 @@ export interface ReluGradInputs extends tf.NamedTensorInfoMap {
 }
 
 export function relu(x: tf.Tensor): tf.Tensor {
-  if (tf.getKernel(RELU_GRAD, tf.getBackend()) === undefined || x.dtype !== 'float32') return tf.relu(x);
+  if (!activeBackendHas(RELU_GRAD) || x.dtype !== 'float32') return tf.relu(x);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xIn, save] = args as [tf.Tensor, tf.GradSaveFunc];
     const y = tf.relu(xIn);
