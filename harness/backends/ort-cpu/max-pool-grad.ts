@@ -1,7 +1,7 @@
 import { backend_util, type MaxPoolGradAttrs, type TensorInfo } from '@tensorflow/tfjs';
 import { ortEligible, float32Data, float32Output } from './tensor-io.js';
 import type { OrtKernelArgs, ReferenceKernel } from './kernel-types.js';
-import { isPlain2x2Pool } from './max-pool.js';
+import { firstMaxSkippingNaN, isPlain2x2Pool } from './max-pool.js';
 
 /**
  * MaxPoolGrad with direct NHWC indexing: each output's gradient goes to the first position holding its
@@ -60,8 +60,8 @@ export function maxPoolGradNhwc(x: Float32Array, dy: Float32Array, info: backend
 /**
  * The common case — 2×2 windows, stride 2, no padding: disjoint windows, four fixed reads per output, and the
  * gradient written to the first maximum's position, found by the same branch-free selections as
- * maxPool2x2Nhwc (max-pool.ts), the position following by integer arithmetic. A window with a NaN takes the general scan
- * (comparisons with NaN are false, so NaN never wins; a window of only NaN passes no gradient).
+ * maxPool2x2Nhwc (max-pool.ts), the position following by integer arithmetic. A window with a NaN takes the
+ * general scan (comparisons with NaN are false, so NaN never wins; a window of only NaN passes no gradient).
  */
 export function maxPoolGrad2x2Nhwc(x: Float32Array, dy: Float32Array, info: backend_util.Conv2DInfo): Float32Array {
   const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
@@ -104,19 +104,6 @@ export function maxPoolGrad2x2Nhwc(x: Float32Array, dy: Float32Array, info: back
     }
   }
   return dx;
-}
-
-/** Position of the first largest non-NaN pixel among these, −1 if all are NaN. */
-function firstMaxSkippingNaN(x: Float32Array, ...positions: number[]): number {
-  let max = Number.NEGATIVE_INFINITY;
-  let best = -1;
-  for (const k of positions) {
-    if (x[k]! > max) {
-      max = x[k]!;
-      best = k;
-    }
-  }
-  return best;
 }
 
 interface MaxPoolGradInputs {

@@ -73,7 +73,8 @@ export function maxPool2x2Nhwc(x: Float32Array, info: backend_util.Conv2DInfo): 
           const v3 = x[q + row + channels]!;
           const sum = v0 + v1 + v2 + v3;
           if (sum !== sum) {
-            y[o] = maxSkippingNaN(v0, v1, v2, v3);
+            const best = firstMaxSkippingNaN(x, q, q + channels, q + row, q + row + channels);
+            y[o] = best >= 0 ? x[best]! : Number.NEGATIVE_INFINITY;
             continue;
           }
           pair[0] = v0;
@@ -92,9 +93,20 @@ export function maxPool2x2Nhwc(x: Float32Array, info: backend_util.Conv2DInfo): 
   return y;
 }
 
-/** tfjs's rule: the largest non-NaN pixel, −∞ if there is none. */
-function maxSkippingNaN(...pixels: number[]): number {
-  return pixels.reduce((max, v) => (v > max ? v : max), Number.NEGATIVE_INFINITY);
+/**
+ * tfjs's rule for a window: the position of the first largest non-NaN pixel among these, −1 if all are NaN (the
+ * forward pass then yields −∞, the gradient passes nothing).
+ */
+export function firstMaxSkippingNaN(x: Float32Array, ...positions: number[]): number {
+  let max = Number.NEGATIVE_INFINITY;
+  let best = -1;
+  for (const k of positions) {
+    if (x[k]! > max) {
+      max = x[k]!;
+      best = k;
+    }
+  }
+  return best;
 }
 
 /** 2×2 windows at stride 2 that start at the origin and never leave the input. */
