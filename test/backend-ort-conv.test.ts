@@ -1,6 +1,11 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
+import { backend_util } from '@tensorflow/tfjs';
 import { cachedSessionCount } from '../harness/backends/ort-cpu/session-cache.js';
+import { nchwcBlockSize } from '../harness/backends/ort-cpu/nchwc-conv.js';
+import { convGeometry } from '../harness/backends/ort-cpu/conv-geometry.js';
+import { conv2dGraph } from '../harness/backends/ort-cpu/conv2d.js';
+import { conv2dBackpropInputGraph } from '../harness/backends/ort-cpu/conv2d-backprop-input.js';
 import { makeRng, onBackend, ortBackendReady, relativeError, RELATIVE_TOLERANCE, type Nested, type Rng } from './backend-compare.js';
 
 const available = await ortBackendReady();
@@ -24,15 +29,16 @@ interface ConvCase {
 /**
  * Random geometry covering what tfjs accepts: 'same' / 'valid' / explicit per-side pads / a number with a
  * rounding mode, strides 1–3, dilations 1–2 (tfjs forbids dilation with stride > 1, and in gradients), both
- * data formats, filters up to 4×4 and not square.
+ * data formats, filters up to 4×4 and not square; channels 1–6, or whole NCHWc blocks.
  */
-function randomCase(rng: Rng, forGradient: boolean): ConvCase {
+function randomCase(rng: Rng, forGradient: boolean, blockedChannels = false): ConvCase {
   for (;;) {
     const n = rng.int(1, 3);
     const h = rng.int(3, 11);
     const w = rng.int(3, 11);
-    const ci = rng.int(1, 5);
-    const co = rng.int(1, 6);
+    // Whole NCHWc blocks (8 channels with AVX2, 16 with AVX-512) take the blocked kernels; other counts take Conv.
+    const ci = blockedChannels ? rng.pick([16, 32]) : rng.int(1, 5);
+    const co = blockedChannels ? rng.pick([16, 32]) : rng.int(1, 6);
     const fh = rng.int(1, 4);
     const fw = rng.int(1, 4);
     const strides: [number, number] = [rng.int(1, 3), rng.int(1, 3)];
@@ -91,11 +97,14 @@ async function bothBackends(compute: () => tf.Tensor | tf.Tensor[], c?: ConvCase
   }
 }
 
-maybe('Conv2D forward matches the cpu kernel on random strides, paddings, dilations and data formats', async (t) => {
-  const rng = makeRng('conv-forward');
+for (const blocked of [false, true]) {
+const channels = blocked ? 'channels in whole NCHWc blocks' : 'few channels';
+
+maybe(`Conv2D forward matches the cpu kernel on random strides, paddings, dilations and data formats (${channels})`, async (t) => {
+  const rng = makeRng(`conv-forward-${blocked}`);
   const sessionsBefore = cachedSessionCount();
   for (let i = 0; i < 40; i++) {
-    const c = randomCase(rng, false);
+    const c = randomCase(rng, false, blocked);
     const { ours, reference } = await bothBackends(() => conv(c, tf.tensor4d(c.x, c.xShape), tf.tensor4d(c.filter, c.filterShape)), c);
     const err = relativeError(ours[0], reference[0]);
     t.true(err <= RELATIVE_TOLERANCE, `case ${i} ${describe(c)}: rel err ${err}`);
@@ -105,11 +114,11 @@ maybe('Conv2D forward matches the cpu kernel on random strides, paddings, dilati
   t.true(cachedSessionCount() - sessionsBefore >= 30);
 });
 
-maybe('Conv2DBackpropInput and Conv2DBackpropFilter (via tf.grads) match the cpu backend', async (t) => {
-  const rng = makeRng('conv-gradient');
+maybe(`Conv2DBackpropInput and Conv2DBackpropFilter (via tf.grads) match the cpu backend (${channels})`, async (t) => {
+  const rng = makeRng(`conv-gradient-${blocked}`);
   const sessionsBefore = cachedSessionCount();
   for (let i = 0; i < 40; i++) {
-    const c = randomCase(rng, true);
+    const c = randomCase(rng, true, blocked);
     const { ours, reference } = await bothBackends(() => {
       const x = tf.tensor4d(c.x, c.xShape);
       const filter = tf.tensor4d(c.filter, c.filterShape);
@@ -127,11 +136,11 @@ maybe('Conv2DBackpropInput and Conv2DBackpropFilter (via tf.grads) match the cpu
   t.true(cachedSessionCount() - sessionsBefore >= 90);
 });
 
-maybe('FusedConv2D with bias and each activation matches the cpu backend; relu and linear also in gradient', async (t) => {
-  const rng = makeRng('fused-conv');
+maybe(`FusedConv2D with bias and each activation matches the cpu backend; relu and linear also in gradient (${channels})`, async (t) => {
+  const rng = makeRng(`fused-conv-${blocked}`);
   const activations = ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu'] as const;
   for (const [i, activation] of activations.entries()) {
-    const c = randomCase(rng, true);
+    const c = randomCase(rng, true, blocked);
     const co = c.filterShape[3];
     const bias = rng.values(co);
     const alpha = rng.values(co);
@@ -165,6 +174,23 @@ maybe('FusedConv2D with bias and each activation matches the cpu backend; relu a
       t.true(err <= RELATIVE_TOLERANCE, `${activation} gradient ${k} ${describe(c)}: rel err ${err}`);
     }
   }
+});
+
+}
+
+maybe('convolutions and stride-1 input gradients on whole channel blocks are built on the NCHWc kernels', (t) => {
+  const b = nchwcBlockSize();
+  if (b === 0) {
+    t.log('this onnxruntime build has no NCHWc kernels: every convolution takes ORT Conv');
+    t.pass();
+    return;
+  }
+  const g = convGeometry(backend_util.computeConv2DInfo([2, 9, 9, 2 * b], [3, 3, 2 * b, b], 1, 1, 'same'));
+  const domains = (graph: { nodes: readonly { domain?: string }[] }) => new Set(graph.nodes.map((n) => n.domain ?? ''));
+  t.true(domains(conv2dGraph(g, {})).has('com.microsoft.nchwc'));
+  t.true(domains(conv2dBackpropInputGraph(g)).has('com.microsoft.nchwc'));
+  const few = convGeometry(backend_util.computeConv2DInfo([2, 9, 9, b + 1], [3, 3, b + 1, b], 1, 1, 'same'));
+  t.false(domains(conv2dGraph(few, {})).has('com.microsoft.nchwc'));
 });
 
 maybe('a hand-computed convolution and its filter gradient come out exactly', async (t) => {

@@ -6,13 +6,14 @@ import {
   backpropGeometry, HWIO_TO_OIHW, NCHW_TO_NHWC, NHWC_TO_NCHW, filterShapeOf, geometryKey, inputShapeOf, outputShapeOf, type ConvGeometry,
 } from './conv-geometry.js';
 import { ortEligible, float32Data, float32Output } from './tensor-io.js';
+import { nchwcConvNodes, nchwcEligible } from './nchwc-conv.js';
 import type { OrtKernelArgs, ReferenceKernel } from './kernel-types.js';
 
 /**
  * Conv2DBackpropInput (the gradient of a convolution with respect to its input). With stride 1 it is a plain
- * convolution of dy with the spatially flipped, in/out-swapped filter, which runs on ORT's fast NCHWc Conv; with
- * larger strides it is ORT's ConvTranspose (GEMM + col2im), whose pads and output_padding are chosen so its
- * output has exactly tfjs's input shape.
+ * convolution of dy with the spatially flipped, in/out-swapped filter: on the NCHWc kernels where the channels
+ * are whole blocks (nchwc-conv.ts), else on ORT's Conv. With larger strides it is ORT's ConvTranspose (GEMM +
+ * col2im), whose pads and output_padding are chosen so its output has exactly tfjs's input shape.
  */
 
 /** Padding of the flipped-filter convolution, or undefined when some side would be negative. */
@@ -63,30 +64,62 @@ function convTransposeNodes(g: ConvGeometry, dy: string): OnnxNode[] {
   ];
 }
 
+const INT64_MAX = Number.MAX_SAFE_INTEGER;
+
+/** The stride-1 gradient as the flipped-filter convolution of dy on the NCHWc kernels, in the tensors' layout. */
+function nchwcBackpropInputGraph(g: ConvGeometry, pads: readonly number[]): OnnxGraph {
+  const flipped: ConvGeometry = {
+    ...g,
+    inHeight: g.outHeight,
+    inWidth: g.outWidth,
+    inChannels: g.outChannels,
+    outHeight: g.inHeight,
+    outWidth: g.inWidth,
+    outChannels: g.inChannels,
+    padTop: pads[0]!,
+    padLeft: pads[1]!,
+    padBottom: pads[2]!,
+    padRight: pads[3]!,
+  };
+  const conv = nchwcConvNodes({ x: 'dy', filterHwio: 'w_flipped', y: 'dx', g: flipped, swapFilterChannels: true });
+  return {
+    nodes: [
+      { op: 'Slice', inputs: ['filter', 'flip_starts', 'flip_ends', 'flip_axes', 'flip_steps'], outputs: ['w_flipped'] },
+      ...conv.nodes,
+    ],
+    inputs: [float32Value('dy', outputShapeOf(g)), float32Value('filter', filterShapeOf(g))],
+    outputs: [float32Value('dx', inputShapeOf(g))],
+    initializers: [...flipConstants([0, 1]), ...conv.initializers],
+  };
+}
+
+/** Slice operands reversing the two given axes. */
+function flipConstants(axes: readonly number[]) {
+  return [
+    int64Constant('flip_starts', [-1, -1]),
+    int64Constant('flip_ends', [-INT64_MAX, -INT64_MAX]),
+    int64Constant('flip_axes', axes),
+    int64Constant('flip_steps', [-1, -1]),
+  ];
+}
+
 export function conv2dBackpropInputGraph(g: ConvGeometry): OnnxGraph {
+  const pads = flippedConvPads(g);
+  if (pads && nchwcEligible(g.outChannels, g.inChannels)) return nchwcBackpropInputGraph(g, pads);
   const nodes: OnnxNode[] = [];
   let dy = 'dy';
   if (!g.channelsFirst) {
     nodes.push({ op: 'Transpose', inputs: ['dy'], outputs: ['dy_nchw'], attributes: { perm: attr.ints(NHWC_TO_NCHW) } });
     dy = 'dy_nchw';
   }
-  const pads = flippedConvPads(g);
   nodes.push(...(pads ? flippedConvNodes(g, dy, pads) : convTransposeNodes(g, dy)));
   if (g.channelsFirst) nodes.push({ op: 'Identity', inputs: ['dx_nchw'], outputs: ['dx'] });
   else nodes.push({ op: 'Transpose', inputs: ['dx_nchw'], outputs: ['dx'], attributes: { perm: attr.ints(NCHW_TO_NHWC) } });
-  const int64Max = Number.MAX_SAFE_INTEGER;
   return {
     nodes,
     inputs: [float32Value('dy', outputShapeOf(g)), float32Value('filter', filterShapeOf(g))],
     outputs: [float32Value('dx', inputShapeOf(g))],
-    initializers: pads
-      ? [
-          int64Constant('flip_starts', [-1, -1]),
-          int64Constant('flip_ends', [-int64Max, -int64Max]),
-          int64Constant('flip_axes', [2, 3]),
-          int64Constant('flip_steps', [-1, -1]),
-        ]
-      : [],
+    initializers: pads ? flipConstants([2, 3]) : [],
   };
 }
 

@@ -8,12 +8,13 @@ import {
   type ConvGeometry,
 } from './conv-geometry.js';
 import { ortEligible, float32Data, float32Output } from './tensor-io.js';
+import { nchwcConvNodes, nchwcEligible } from './nchwc-conv.js';
 import type { OrtKernelArgs, ReferenceKernel } from './kernel-types.js';
 
 /**
- * Conv2D and FusedConv2D on ORT's Conv. ORT convolves NCHW; with all graph optimisations on it rewrites Conv into
- * MLAS's blocked NCHWc direct convolution, which measured several times faster here than an NHWC im2col + GEMM,
- * so NHWC tensors are transposed in and out inside the same graph.
+ * Conv2D and FusedConv2D on ORT. Where both channel counts are whole NCHWc blocks (nchwc-conv.ts), on MLAS's
+ * blocked direct convolution, reading and writing the tensors' own layout; otherwise on ORT's Conv, which
+ * convolves NCHW only, so NHWC tensors are transposed in and out inside the same graph.
  */
 
 export function convAttributes(g: ConvGeometry) {
@@ -30,7 +31,19 @@ function epilogueIsPerChannel(spec: EpilogueSpec): boolean {
   return (spec.biasShape?.length ?? 0) <= 1 && (spec.preluShape?.length ?? 0) <= 1;
 }
 
+function nchwcConv2dGraph(g: ConvGeometry, epilogue: EpilogueSpec): OnnxGraph {
+  const conv = nchwcConvNodes({ x: 'x', filterHwio: 'filter', y: 'conv', g });
+  const epi = epilogueGraph('conv', 'y', { ...epilogue, channelsFirst: g.channelsFirst });
+  return {
+    nodes: [...conv.nodes, ...epi.nodes],
+    inputs: [float32Value('x', inputShapeOf(g)), float32Value('filter', filterShapeOf(g)), ...epi.inputs],
+    outputs: [float32Value('y', outputShapeOf(g))],
+    initializers: [...conv.initializers, ...epi.initializers],
+  };
+}
+
 export function conv2dGraph(g: ConvGeometry, epilogue: EpilogueSpec): OnnxGraph {
+  if (nchwcEligible(g.inChannels, g.outChannels)) return nchwcConv2dGraph(g, epilogue);
   const nodes: OnnxNode[] = [];
   let x = 'x';
   if (!g.channelsFirst) {

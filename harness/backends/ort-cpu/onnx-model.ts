@@ -111,7 +111,7 @@ function writeInitializer(w: ProtobufWriter, init: OnnxInitializer): void {
   w.bytes(9, raw);
 }
 
-/** Serialises `graph` as an ONNX ModelProto (default domain, opset 17). */
+/** Serialises `graph` as an ONNX ModelProto (default domain at opset 17, other domains at 1). */
 export function encodeOnnxModel(graph: OnnxGraph): Uint8Array {
   const model = new ProtobufWriter();
   model.int(1, IR_VERSION);
@@ -124,5 +124,8 @@ export function encodeOnnxModel(graph: OnnxGraph): Uint8Array {
     for (const output of graph.outputs) g.message(12, (v) => writeValueInfo(v, output));
   });
   model.message(8, (opset) => opset.string(1, '').int(2, OPSET_VERSION));
+  // ONNX Runtime's own operators (com.microsoft, e.g. the NCHWc convolution) have a single opset, 1.
+  const extraDomains = new Set(graph.nodes.flatMap((n) => (n.domain ? [n.domain] : [])));
+  for (const domain of extraDomains) model.message(8, (opset) => opset.string(1, domain).int(2, 1));
   return model.finish();
 }
