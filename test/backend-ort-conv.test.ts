@@ -6,6 +6,7 @@ import { nchwcBlockSize } from '../harness/backends/ort-cpu/nchwc-conv.js';
 import { convGeometry } from '../harness/backends/ort-cpu/conv-geometry.js';
 import { conv2dGraph } from '../harness/backends/ort-cpu/conv2d.js';
 import { conv2dBackpropInputGraph } from '../harness/backends/ort-cpu/conv2d-backprop-input.js';
+import { rowGrid } from '../harness/backends/ort-cpu/filter-gradient-rows.js';
 import { makeRng, onBackend, ortBackendReady, relativeError, RELATIVE_TOLERANCE, type Nested, type Rng } from './backend-compare.js';
 
 const available = await ortBackendReady();
@@ -191,6 +192,32 @@ maybe('convolutions and stride-1 input gradients on whole channel blocks are bui
   t.true(domains(conv2dBackpropInputGraph(g)).has('com.microsoft.nchwc'));
   const few = convGeometry(backend_util.computeConv2DInfo([2, 9, 9, b + 1], [3, 3, b + 1, b], 1, 1, 'same'));
   t.false(domains(conv2dGraph(few, {})).has('com.microsoft.nchwc'));
+});
+
+maybe('the stride-1 NHWC filter gradient on shared rows matches the cpu backend on random paddings and kernels', async (t) => {
+  const rng = makeRng('filter-gradient-rows');
+  let onRows = 0;
+  for (let i = 0; i < 48; i++) {
+    const c = randomCase(rng, true, rng.pick([false, true]));
+    c.strides = [1, 1];
+    if (c.dataFormat === 'NCHW' || typeof c.pad === 'number') continue;
+    // More than four input channels: fewer take the im2col graph.
+    const ci = rng.int(5, 9);
+    c.filterShape = [c.filterShape[0], c.filterShape[1], ci, c.filterShape[3]];
+    c.xShape = [c.xShape[0], c.xShape[1], c.xShape[2], ci];
+    c.x = rng.values(c.xShape.reduce((a, b) => a * b, 1));
+    c.filter = rng.values(c.filterShape.reduce((a, b) => a * b, 1));
+    const g = convGeometry(backend_util.computeConv2DInfo(c.xShape, c.filterShape, 1, 1, c.pad));
+    if (rowGrid(g) !== null && c.filterShape[0] * c.filterShape[1] > 1) onRows++;
+    const { ours, reference } = await bothBackends(
+      () => tf.grad((f: tf.Tensor) => conv(c, tf.tensor4d(c.x, c.xShape), f as tf.Tensor4D).mul(tf.randomUniform(conv(c, tf.tensor4d(c.x, c.xShape), tf.tensor4d(c.filter, c.filterShape)).shape, -1, 1, 'float32', i)).sum())(tf.tensor4d(c.filter, c.filterShape)),
+      c,
+    );
+    const err = relativeError(ours[0], reference[0]);
+    t.true(err <= RELATIVE_TOLERANCE, `case ${i} ${describe(c)}: rel err ${err}`);
+  }
+  t.log(`${onRows} cases on shared rows`);
+  t.true(onRows >= 8);
 });
 
 maybe('a hand-computed convolution and its filter gradient come out exactly', async (t) => {

@@ -7,6 +7,7 @@ import {
 } from './conv-geometry.js';
 import { ortEligible, float32Data, float32Output } from './tensor-io.js';
 import type { OrtKernelArgs, ReferenceKernel } from './kernel-types.js';
+import { filterGradientOnRows, rowGrid } from './filter-gradient-rows.js';
 
 /**
  * Conv2DBackpropFilter (the gradient of a convolution with respect to its filter), one GEMM per filter tap:
@@ -17,7 +18,8 @@ import type { OrtKernelArgs, ReferenceKernel } from './kernel-types.js';
  *
  * Except for inputs of very few channels (a network's first layer on grey or colour images): there a tap's GEMM
  * is one to three rows tall, and one im2col GEMM over all taps, whose im2col is then small, measured several
- * times faster.
+ * times faster. And except for stride-1 NHWC convolutions, whose taps need no copies at all
+ * (filter-gradient-rows.ts).
  */
 
 /** Up to this many input channels, the filter gradient is one im2col GEMM instead of one GEMM per tap. */
@@ -96,6 +98,8 @@ export function conv2dBackpropFilterGraph(g: ConvGeometry): OnnxGraph {
 }
 
 export function runConv2dBackpropFilter(g: ConvGeometry, x: Float32Array, dy: Float32Array): Float32Array {
+  const grid = g.inChannels > IM2COL_MAX_IN_CHANNELS && g.filterHeight * g.filterWidth > 1 ? rowGrid(g) : null;
+  if (grid) return filterGradientOnRows(g, grid, x, dy);
   const session = cachedSession(`conv2d-dw|${geometryKey(g)}`, () => conv2dBackpropFilterGraph(g));
   return session.run({ x: { data: x, dims: inputShapeOf(g) }, dy: { data: dy, dims: outputShapeOf(g) } }).dw.data;
 }
