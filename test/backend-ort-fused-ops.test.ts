@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { batchNormTraining, BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from '../harness/fused-ops/batch-norm-training.js';
 import { prelu, PRELU_GRAD } from '../harness/fused-ops/prelu.js';
 import { relu, RELU_GRAD } from '../harness/fused-ops/relu.js';
+import { sgdMomentumStep, SGD_MOMENTUM_STEP } from '../harness/fused-ops/sgd-momentum-step.js';
 import { makeRng, onBackend, ortBackendReady, relativeError, RELATIVE_TOLERANCE, type Nested } from './backend-compare.js';
 
 /**
@@ -103,6 +104,23 @@ maybe('PReLU and ReLU gradients match tfjs’s, per-channel and per-position slo
   await tf.setBackend('ort-cpu');
   const ran = await kernelsRun(() => tf.grads((x: tf.Tensor, a: tf.Tensor) => tf.sum(relu(prelu(x, a))))([tf.ones([2, 3]), tf.ones([3])]));
   t.true(ran.has(PRELU_GRAD) && ran.has(RELU_GRAD), `ort-cpu ran ${[...ran]}`);
+});
+
+maybe('the SGD momentum step gives the same bits as its tfjs ops, with and without weight decay', async (t) => {
+  for (let i = 0; i < 6; i++) {
+    const shape = [rng.int(1, 40), rng.int(1, 40)];
+    const size = shape[0]! * shape[1]!;
+    // Values over several magnitudes, so that every rounding step matters.
+    const [w, v, g] = [0, 1, 2].map(() => rng.values(size).map((x, k) => x * 10 ** ((k % 7) - 3)));
+    const attrs = { lr: rng.pick([0.1, 0.0137, 3e-4]), momentum: rng.pick([0.9, 0.5]), weightDecay: i % 2 === 0 ? 0 : 5e-4 };
+    const compute = () => sgdMomentumStep(tf.tensor2d(w!, shape as [number, number]), tf.tensor2d(v!, shape as [number, number]), tf.tensor2d(g!, shape as [number, number]), attrs);
+    const ours = await onBackend('ort-cpu', compute);
+    const reference = await onBackend('cpu', compute);
+    t.deepEqual(ours, reference, `case ${i} [${shape}] ${JSON.stringify(attrs)}`);
+  }
+  await tf.setBackend('ort-cpu');
+  const ran = await kernelsRun(() => sgdMomentumStep(tf.ones([3]), tf.ones([3]), tf.ones([3]), { lr: 0.1, momentum: 0.9, weightDecay: 0 }));
+  t.true(ran.has(SGD_MOMENTUM_STEP) && !ran.has('Multiply'), `ort-cpu ran ${[...ran]}`);
 });
 
 maybe('MaxPool matches the cpu kernel on random pools, NaN pixels included', async (t) => {

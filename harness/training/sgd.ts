@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { sgdMomentumStep } from '../fused-ops/sgd-momentum-step.js';
 
 /**
  * SGD with momentum and L2 weight decay, in PyTorch's form (the one insightface trains with):
@@ -20,10 +21,10 @@ export class MomentumSgd {
   apply(grads: readonly tf.Tensor[], lr: number): void {
     tf.tidy(() => {
       this.variables.forEach((w, i) => {
-        const g = this.weightDecay ? tf.add(grads[i]!, tf.mul(w, this.weightDecay)) : grads[i]!;
         const v = this.velocity[i]!;
-        v.assign(tf.add(tf.mul(v, this.momentum), g));
-        w.assign(tf.sub(w, tf.mul(v, lr)));
+        const [wNext, vNext] = sgdMomentumStep(w, v, grads[i]!, { lr, momentum: this.momentum, weightDecay: this.weightDecay });
+        v.assign(vNext);
+        w.assign(wNext);
       });
     });
   }

@@ -14,9 +14,11 @@ import { makeMaxPoolKernel } from './max-pool.js';
 import { batchNormTrainingGradKernel, batchNormTrainingKernel } from './batch-norm-training.js';
 import { preluGradKernel } from './prelu-grad.js';
 import { reluGradKernel } from './relu-grad.js';
+import { sgdMomentumStepKernel } from './sgd-momentum-step.js';
 import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from '../../fused-ops/batch-norm-training.js';
 import { PRELU_GRAD } from '../../fused-ops/prelu.js';
 import { RELU_GRAD } from '../../fused-ops/relu.js';
+import { SGD_MOMENTUM_STEP } from '../../fused-ops/sgd-momentum-step.js';
 import type { ReferenceKernel } from './kernel-types.js';
 
 /**
@@ -57,13 +59,14 @@ export const ORT_KERNEL_NAMES: readonly string[] = Object.keys(ORT_KERNELS);
 
 /**
  * Kernels tfjs does not have: the single-kernel forward and gradients of harness/fused-ops, which the
- * backbones' BatchNorm, PReLU and ReLU layers use where the active backend registers them.
+ * backbones' BatchNorm, PReLU and ReLU layers and the SGD optimizer use where the active backend registers them.
  */
 const FUSED_OP_KERNELS: Record<string, tf.KernelFunc> = {
   [BATCH_NORM_TRAINING]: batchNormTrainingKernel as unknown as tf.KernelFunc,
   [BATCH_NORM_TRAINING_GRAD]: batchNormTrainingGradKernel as unknown as tf.KernelFunc,
   [PRELU_GRAD]: preluGradKernel as unknown as tf.KernelFunc,
   [RELU_GRAD]: reluGradKernel as unknown as tf.KernelFunc,
+  [SGD_MOMENTUM_STEP]: sgdMomentumStepKernel as unknown as tf.KernelFunc,
 };
 
 /** False (never throws) when onnxruntime-node's native library cannot be loaded on this machine. */
