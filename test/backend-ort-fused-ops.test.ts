@@ -4,6 +4,9 @@ import { batchNormTraining, BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from
 import { prelu, PRELU_GRAD } from '../harness/fused-ops/prelu.js';
 import { relu, RELU_GRAD } from '../harness/fused-ops/relu.js';
 import { sgdMomentumStep, SGD_MOMENTUM_STEP } from '../harness/fused-ops/sgd-momentum-step.js';
+import { batchNormTrainingForward, batchNormTrainingGradient } from '../harness/backends/ort-cpu/batch-norm-training.js';
+import { batchNormTrainingForwardSimd, batchNormTrainingGradientSimd } from '../harness/backends/ort-cpu/simd/batch-norm-simd.js';
+import { simdKernels, simdLoadError } from '../harness/backends/ort-cpu/simd/simd-kernels.js';
 import { makeRng, onBackend, ortBackendReady, relativeError, RELATIVE_TOLERANCE, type Nested } from './backend-compare.js';
 
 /**
@@ -39,7 +42,8 @@ function batchNormReference(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D,
 
 maybe('training batch norm: values, batch moments and gradients match tf.moments + tf.batchNorm', async (t) => {
   for (let i = 0; i < 8; i++) {
-    const channels = rng.int(1, 40);
+    // Multiples of 4 run on the SIMD kernels, other counts on the JavaScript loops.
+    const channels = i % 4 < 2 ? 4 * rng.int(1, 10) : 4 * rng.int(0, 9) + rng.int(1, 3);
     const shape = i % 2 ? [rng.int(2, 9), channels] : [rng.int(1, 4), rng.int(1, 9), rng.int(1, 9), channels];
     const n = shape.reduce((p, d) => p * d, 1);
     // An offset much larger than the spread: the one-pass moments must not cancel.
@@ -67,6 +71,30 @@ maybe('training batch norm: values, batch moments and gradients match tf.moments
   await tf.setBackend('ort-cpu');
   const ran = await kernelsRun(() => tf.grads((x: tf.Tensor) => tf.sum(batchNormTraining(x, tf.ones([3]), tf.zeros([3]), 1e-5).y))([tf.ones([2, 3])]));
   t.true(ran.has(BATCH_NORM_TRAINING) && ran.has(BATCH_NORM_TRAINING_GRAD), `ort-cpu ran ${[...ran]}`);
+});
+
+maybe('batch norm on the SIMD kernels equals the JavaScript loops over many chunks, partial ones and large offsets', async (t) => {
+  await tf.setBackend('ort-cpu');
+  t.truthy(simdKernels(), `SIMD kernels did not load: ${simdLoadError()}`);
+  for (const [rows, channels, offset] of [[20_011, 32, 0], [5_003, 12, 1000], [70_001, 4, -30], [257, 512, 3]] as const) {
+    const x = rng.values(rows * channels).map((v) => offset + v);
+    const dy = rng.values(rows * channels);
+    const gamma = rng.values(channels).map((v) => 1 + v);
+    const beta = rng.values(channels);
+    const loops = batchNormTrainingForward(x, gamma, beta, channels, 1e-5);
+    const simd = batchNormTrainingForwardSimd(x, gamma, beta, channels, 1e-5)!;
+    const loopsGrad = batchNormTrainingGradient(dy, x, gamma, loops.mean, loops.variance, channels, 1e-5);
+    const simdGrad = batchNormTrainingGradientSimd(dy, x, gamma, loops.mean, loops.variance, channels, 1e-5)!;
+    const pairs = [
+      ['y', simd.y, loops.y], ['mean', simd.mean, loops.mean], ['variance', simd.variance, loops.variance],
+      ['dx', simdGrad.dx, loopsGrad.dx], ['dgamma', simdGrad.dGamma, loopsGrad.dGamma], ['dbeta', simdGrad.dBeta, loopsGrad.dBeta],
+    ] as const;
+    for (const [name, ours, reference] of pairs) {
+      const err = relativeError(Array.from(ours), Array.from(reference));
+      t.true(err <= RELATIVE_TOLERANCE, `[${rows}, ${channels}] offset ${offset} ${name}: rel err ${err}`);
+    }
+  }
+  t.is(batchNormTrainingForwardSimd(new Float32Array(6), new Float32Array(3), new Float32Array(3), 3, 1e-5), null, 'three channels take the loops');
 });
 
 maybe('PReLU and ReLU gradients match tfjs’s, per-channel and per-position slopes, NaN included', async (t) => {

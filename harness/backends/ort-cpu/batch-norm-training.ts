@@ -2,11 +2,13 @@ import type { TensorInfo } from '@tensorflow/tfjs';
 import type { BatchNormTrainingGradInputs, BatchNormTrainingInputs } from '../../fused-ops/batch-norm-training.js';
 import { float32Data, float32Output } from './tensor-io.js';
 import type { OrtKernelArgs } from './kernel-types.js';
+import { batchNormTrainingForwardSimd, batchNormTrainingGradientSimd } from './simd/batch-norm-simd.js';
 
 /**
- * Training-mode batch norm (harness/fused-ops/batch-norm-training.ts) as plain loops over the [M, C] view of an
- * NHWC tensor. Not ORT: each is two or three streaming passes, where the same formulas as ONNX nodes cost one
- * full-size buffer and pass per node. Per-channel sums accumulate in doubles.
+ * Training-mode batch norm (harness/fused-ops/batch-norm-training.ts) over the [M, C] view of an NHWC tensor:
+ * on the WebAssembly SIMD kernels (simd/batch-norm-simd.ts) where C is a multiple of 4, else as the plain loops
+ * below. Not ORT: each is two streaming passes, where the same formulas as ONNX nodes cost one full-size buffer
+ * and pass per node. Per-channel sums accumulate in doubles.
  */
 
 interface EpsilonAttrs {
@@ -156,27 +158,22 @@ export function batchNormTrainingGradient(
 
 export function batchNormTrainingKernel({ inputs, backend, attrs }: OrtKernelArgs<BatchNormTrainingInputs, EpsilonAttrs>): TensorInfo[] {
   const channels = channelsOf(inputs.x);
-  const r = batchNormTrainingForward(
-    float32Data(backend, inputs.x),
-    float32Data(backend, inputs.gamma),
-    float32Data(backend, inputs.beta),
-    channels,
-    attrs.epsilon,
-  );
+  const operands = [float32Data(backend, inputs.x), float32Data(backend, inputs.gamma), float32Data(backend, inputs.beta)] as const;
+  const r = batchNormTrainingForwardSimd(...operands, channels, attrs.epsilon) ?? batchNormTrainingForward(...operands, channels, attrs.epsilon);
   return [float32Output(backend, inputs.x.shape, r.y), float32Output(backend, [channels], r.mean), float32Output(backend, [channels], r.variance)];
 }
 
 export function batchNormTrainingGradKernel({ inputs, backend, attrs }: OrtKernelArgs<BatchNormTrainingGradInputs, EpsilonAttrs>): TensorInfo[] {
   const channels = channelsOf(inputs.x);
-  const r = batchNormTrainingGradient(
+  const operands = [
     float32Data(backend, inputs.dy),
     float32Data(backend, inputs.x),
     float32Data(backend, inputs.gamma),
     float32Data(backend, inputs.mean),
     float32Data(backend, inputs.variance),
-    channels,
-    attrs.epsilon,
-  );
+  ] as const;
+  const r =
+    batchNormTrainingGradientSimd(...operands, channels, attrs.epsilon) ?? batchNormTrainingGradient(...operands, channels, attrs.epsilon);
   return [
     float32Output(backend, inputs.x.shape, r.dx),
     float32Output(backend, [channels], r.dGamma),

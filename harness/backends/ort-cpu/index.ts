@@ -20,6 +20,7 @@ import { PRELU_GRAD } from '../../fused-ops/prelu.js';
 import { RELU_GRAD } from '../../fused-ops/relu.js';
 import { SGD_MOMENTUM_STEP } from '../../fused-ops/sgd-momentum-step.js';
 import type { ReferenceKernel } from './kernel-types.js';
+import { loadSimdKernels } from './simd/simd-kernels.js';
 
 /**
  * The 'ort-cpu' tfjs backend: tfjs-backend-cpu's data store and every one of its kernels, with the heavy ones
@@ -85,6 +86,7 @@ export async function registerOrtCpuBackend(): Promise<void> {
   if (!ortRuntimeAvailable()) {
     throw new Error(`The ort-cpu backend needs onnxruntime-node, which could not be loaded: ${ortRuntimeLoadError()}`);
   }
+  await loadSimdKernels();
   // Priority 0: tfjs must not switch to this backend on its own; the engine chooses it explicitly.
   tf.registerBackend(ORT_CPU_BACKEND, () => new MathBackendCPU(), 0);
   for (const config of tf.getKernelsForBackend('cpu')) {

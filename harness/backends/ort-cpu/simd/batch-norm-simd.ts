@@ -1,0 +1,149 @@
+import { ensureMemory, simdKernels, type BatchNormExports } from './simd-kernels.js';
+
+/**
+ * Training-mode batch norm, forward and gradient, on the SIMD kernels of batch-norm.wat: the same formulas as
+ * the JavaScript loops of ../batch-norm-training.ts, for channel counts that are a multiple of 4. Returns null
+ * where the kernels are unavailable or the channels do not fit, and the caller runs the loops.
+ */
+
+/** Floats per operand chunk: 64 KB, so that the two or three operands of a pass stay in cache. */
+const CHUNK_FLOATS = 16384;
+
+/** Byte offsets of the per-channel vectors and the chunk buffers in the module's memory. */
+interface Layout {
+  chunkRows: number;
+  /** f32 vectors */
+  shift: number;
+  mean: number;
+  factor: number;
+  beta: number;
+  b: number;
+  k: number;
+  /** f64 vectors */
+  sum: number;
+  sq: number;
+  /** chunk buffers */
+  in0: number;
+  in1: number;
+  out: number;
+}
+
+function layoutFor(k: BatchNormExports, channels: number): Layout {
+  const f32 = channels * 4;
+  const f64 = channels * 8;
+  const chunkRows = Math.max(1, Math.floor(CHUNK_FLOATS / channels));
+  const chunkBytes = chunkRows * f32;
+  const l: Layout = {
+    chunkRows,
+    shift: 0,
+    mean: f32,
+    factor: 2 * f32,
+    beta: 3 * f32,
+    b: 4 * f32,
+    k: 5 * f32,
+    sum: 6 * f32,
+    sq: 6 * f32 + f64,
+    in0: 6 * f32 + 2 * f64,
+    in1: 6 * f32 + 2 * f64 + chunkBytes,
+    out: 6 * f32 + 2 * f64 + 2 * chunkBytes,
+  };
+  ensureMemory(k, l.out + chunkBytes);
+  return l;
+}
+
+function usable(channels: number): BatchNormExports | null {
+  const k = simdKernels();
+  return k !== null && channels % 4 === 0 && channels > 0 ? k : null;
+}
+
+/** Calls `pass(firstRow, rows)` over the tensor's rows, a chunk at a time. */
+function forEachChunk(totalRows: number, chunkRows: number, pass: (first: number, rows: number) => void): void {
+  for (let first = 0; first < totalRows; first += chunkRows) pass(first, Math.min(chunkRows, totalRows - first));
+}
+
+export function batchNormTrainingForwardSimd(
+  x: Float32Array,
+  gamma: Float32Array,
+  beta: Float32Array,
+  channels: number,
+  epsilon: number,
+): { y: Float32Array; mean: Float32Array; variance: Float32Array } | null {
+  const k = usable(channels);
+  if (!k) return null;
+  const l = layoutFor(k, channels);
+  const f32 = new Float32Array(k.memory.buffer);
+  const f64 = new Float64Array(k.memory.buffer);
+  const rows = x.length / channels;
+  // The moments of x shifted by its first row, as the loops do: Σd² − (Σd)²/M then cannot cancel when |μ| ≫ σ.
+  f32.set(x.subarray(0, channels), l.shift / 4);
+  f64.fill(0, l.sum / 8, l.sum / 8 + 2 * channels);
+  forEachChunk(rows, l.chunkRows, (first, n) => {
+    f32.set(x.subarray(first * channels, (first + n) * channels), l.in0 / 4);
+    k.moments(l.in0, n, channels, l.shift, l.sum, l.sq);
+  });
+  const mean = new Float32Array(channels);
+  const variance = new Float32Array(channels);
+  for (let c = 0; c < channels; c++) {
+    const shiftedMean = f64[l.sum / 8 + c]! / rows;
+    mean[c] = f32[l.shift / 4 + c]! + shiftedMean;
+    variance[c] = Math.max(0, f64[l.sq / 8 + c]! / rows - shiftedMean * shiftedMean);
+    f32[l.factor / 4 + c] = gamma[c]! / Math.sqrt(variance[c]! + epsilon);
+  }
+  f32.set(mean, l.mean / 4);
+  f32.set(beta, l.beta / 4);
+  const y = new Float32Array(x.length);
+  forEachChunk(rows, l.chunkRows, (first, n) => {
+    f32.set(x.subarray(first * channels, (first + n) * channels), l.in0 / 4);
+    k.normalize(l.in0, l.out, n, channels, l.mean, l.factor, l.beta);
+    y.set(f32.subarray(l.out / 4, l.out / 4 + n * channels), first * channels);
+  });
+  return { y, mean, variance };
+}
+
+export function batchNormTrainingGradientSimd(
+  dy: Float32Array,
+  x: Float32Array,
+  gamma: Float32Array,
+  mean: Float32Array,
+  variance: Float32Array,
+  channels: number,
+  epsilon: number,
+): { dx: Float32Array; dGamma: Float32Array; dBeta: Float32Array } | null {
+  const k = usable(channels);
+  if (!k) return null;
+  const l = layoutFor(k, channels);
+  const f32 = new Float32Array(k.memory.buffer);
+  const f64 = new Float64Array(k.memory.buffer);
+  const rows = x.length / channels;
+  const copyIn = (first: number, n: number) => {
+    f32.set(dy.subarray(first * channels, (first + n) * channels), l.in0 / 4);
+    f32.set(x.subarray(first * channels, (first + n) * channels), l.in1 / 4);
+  };
+  f32.set(mean, l.mean / 4);
+  f64.fill(0, l.sum / 8, l.sum / 8 + 2 * channels);
+  forEachChunk(rows, l.chunkRows, (first, n) => {
+    copyIn(first, n);
+    k.gradientSums(l.in0, l.in1, n, channels, l.mean, l.sum, l.sq);
+  });
+  // dx = γr·(dy − Σdy/M − (x − μ)·r²·Σdy(x − μ)/M) = a·dy + b·(x − μ) + k per channel.
+  const dGamma = new Float32Array(channels);
+  const dBeta = new Float32Array(channels);
+  for (let c = 0; c < channels; c++) {
+    const sumDy = f64[l.sum / 8 + c]!;
+    const sumDyCentred = f64[l.sq / 8 + c]!;
+    const r = 1 / Math.sqrt(variance[c]! + epsilon);
+    const a = gamma[c]! * r;
+    f32[l.factor / 4 + c] = a;
+    f32[l.b / 4 + c] = (-a * r * r * sumDyCentred) / rows;
+    f32[l.k / 4 + c] = (-a * sumDy) / rows;
+    dGamma[c] = sumDyCentred * r;
+    dBeta[c] = sumDy;
+  }
+  const dx = new Float32Array(x.length);
+  forEachChunk(rows, l.chunkRows, (first, n) => {
+    copyIn(first, n);
+    k.gradientDx(l.in0, l.in1, l.out, n, channels, l.mean, l.factor, l.b, l.k);
+    dx.set(f32.subarray(l.out / 4, l.out / 4 + n * channels), first * channels);
+  });
+  return { dx, dGamma, dBeta };
+}
