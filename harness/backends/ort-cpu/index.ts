@@ -13,7 +13,7 @@ import { makeMaxPoolGradKernel } from './max-pool-grad.js';
 import { makeMaxPoolKernel } from './max-pool.js';
 import { batchNormTrainingGradKernel, batchNormTrainingKernel } from './batch-norm-training.js';
 import { preluGradKernel } from './prelu-grad.js';
-import { reluGradKernel } from './relu-grad.js';
+import { makeReluKernel, reluGradKernel } from './relu.js';
 import { sgdMomentumStepKernel } from './sgd-momentum-step.js';
 import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from '../../fused-ops/batch-norm-training.js';
 import { PRELU_GRAD } from '../../fused-ops/prelu.js';
@@ -52,6 +52,7 @@ const ORT_KERNELS: Record<string, KernelFactory> = {
   MaxPoolGrad: makeMaxPoolGradKernel,
   Prelu: makePreluKernel,
   ...Object.fromEntries(Object.keys(UNARY_OPS).map((k) => [k, (ref: ReferenceKernel) => makeUnaryKernel(k, ref)])),
+  Relu: (ref: ReferenceKernel) => makeReluKernel(makeUnaryKernel('Relu', ref), ref),
   ...Object.fromEntries(Object.keys(BINARY_OPS).map((k) => [k, (ref: ReferenceKernel) => makeBinaryKernel(k, ref)])),
   ...Object.fromEntries(REDUCTION_KERNELS.map((k) => [k, (ref: ReferenceKernel) => makeReductionKernel(k, ref)])),
 };

@@ -2,6 +2,7 @@ import { backend_util, type MaxPoolGradAttrs, type TensorInfo } from '@tensorflo
 import { ortEligible, float32Data, float32Output } from './tensor-io.js';
 import type { OrtKernelArgs, ReferenceKernel } from './kernel-types.js';
 import { firstMaxSkippingNaN, isPlain2x2Pool } from './max-pool.js';
+import { maxPoolGrad2x2Simd } from './simd/max-pool-simd.js';
 
 /**
  * MaxPoolGrad with direct NHWC indexing: each output's gradient goes to the first position holding its
@@ -125,7 +126,10 @@ export function makeMaxPoolGradKernel(reference: ReferenceKernel) {
       attrs.dimRoundingMode,
     );
     if (info.outShape.some((d, i) => d !== dy.shape[i])) return reference({ inputs, backend, attrs: { ...attrs } });
-    const gradient = isPlain2x2Pool(info) ? maxPoolGrad2x2Nhwc : maxPoolGradNhwc;
-    return float32Output(backend, input.shape, gradient(float32Data(backend, input), float32Data(backend, dy), info));
+    const [xData, dyData] = [float32Data(backend, input), float32Data(backend, dy)];
+    const dx = isPlain2x2Pool(info)
+      ? (maxPoolGrad2x2Simd(xData, dyData, info) ?? maxPoolGrad2x2Nhwc(xData, dyData, info))
+      : maxPoolGradNhwc(xData, dyData, info);
+    return float32Output(backend, input.shape, dx);
   };
 }

@@ -1,9 +1,11 @@
 import { backend_util, type MaxPoolAttrs, type TensorInfo } from '@tensorflow/tfjs';
 import { ortEligible, float32Data, float32Output } from './tensor-io.js';
 import type { OrtKernelArgs, ReferenceKernel } from './kernel-types.js';
+import { maxPool2x2Simd } from './simd/max-pool-simd.js';
 
 /**
- * MaxPool over NHWC with the channel loop innermost, so every read is sequential. Not an ORT kernel (ONNX
+ * MaxPool over NHWC with the channel loop innermost (2×2 windows at stride 2 on SIMD kernels where the channels
+ * are a multiple of 4 and nothing is left over, simd/max-pool-simd.ts), so every read is sequential. Not an ORT kernel (ONNX
  * pools NCHW, and the transposes would cost more than the pool); tfjs-backend-cpu's loop runs channels
  * outermost and strides through memory. Window bounds follow tfjs exactly: rows and columns start at
  * max(0, corner), and a window of only NaN yields −∞.
@@ -134,7 +136,8 @@ export function makeMaxPoolKernel(reference: ReferenceKernel) {
     if (info.filterWidth === 1 && info.filterHeight === 1 && info.outShape.every((d, i) => d === x.shape[i])) {
       return reference({ inputs, backend, attrs: { ...attrs } });
     }
-    const pool = isPlain2x2Pool(info) ? maxPool2x2Nhwc : maxPoolNhwc;
-    return float32Output(backend, info.outShape, pool(float32Data(backend, x), info));
+    const data = float32Data(backend, x);
+    const y = isPlain2x2Pool(info) ? (maxPool2x2Simd(data, info) ?? maxPool2x2Nhwc(data, info)) : maxPoolNhwc(data, info);
+    return float32Output(backend, info.outShape, y);
   };
 }

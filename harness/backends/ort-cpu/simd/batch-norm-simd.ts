@@ -1,13 +1,10 @@
-import { ensureMemory, simdKernels, type BatchNormExports } from './simd-kernels.js';
+import { CHUNK_FLOATS, ensureMemory, forEachChunk, simdKernels, type BatchNormExports } from './simd-kernels.js';
 
 /**
  * Training-mode batch norm, forward and gradient, on the SIMD kernels of batch-norm.wat: the same formulas as
  * the JavaScript loops of ../batch-norm-training.ts, for channel counts that are a multiple of 4. Returns null
  * where the kernels are unavailable or the channels do not fit, and the caller runs the loops.
  */
-
-/** Floats per operand chunk: 64 KB, so that the two or three operands of a pass stay in cache. */
-const CHUNK_FLOATS = 16384;
 
 /** Byte offsets of the per-channel vectors and the chunk buffers in the module's memory. */
 interface Layout {
@@ -52,13 +49,8 @@ function layoutFor(k: BatchNormExports, channels: number): Layout {
 }
 
 function usable(channels: number): BatchNormExports | null {
-  const k = simdKernels();
+  const k = simdKernels('batchNorm');
   return k !== null && channels % 4 === 0 && channels > 0 ? k : null;
-}
-
-/** Calls `pass(firstRow, rows)` over the tensor's rows, a chunk at a time. */
-function forEachChunk(totalRows: number, chunkRows: number, pass: (first: number, rows: number) => void): void {
-  for (let first = 0; first < totalRows; first += chunkRows) pass(first, Math.min(chunkRows, totalRows - first));
 }
 
 export function batchNormTrainingForwardSimd(

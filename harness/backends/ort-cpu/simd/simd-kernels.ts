@@ -3,11 +3,11 @@ import { fileURLToPath } from 'node:url';
 import wabtFactory from 'wabt';
 
 /**
- * WebAssembly SIMD kernels for the memory-bound loops of a training step, written as WebAssembly text
- * (batch-norm.wat) and compiled once per process with wabt. They run on chunks of rows copied into the module's
- * memory: tensors live in tfjs's own typed arrays, which WebAssembly cannot address, and a chunk of 64 KB per
- * operand stays in cache between the copy and the kernel. Measured here on a 4M-element batch norm: 2× the
- * plain-JavaScript loops (harness/backends/ort-cpu/batch-norm-training.ts), copies included.
+ * WebAssembly SIMD kernels for the memory-bound loops of a training step (batch norm, ReLU, 2×2 max-pool),
+ * written as WebAssembly text (the .wat files here) and compiled once per process with wabt. They run on chunks
+ * copied into each module's memory: tensors live in tfjs's own typed arrays, which WebAssembly cannot address,
+ * and a chunk of 64 KB per operand stays in cache between the copy and the kernel. Measured in a convnet training
+ * step: batch norm 3–4× the plain-JavaScript loops, copies included.
  */
 
 export interface BatchNormExports {
@@ -18,32 +18,62 @@ export interface BatchNormExports {
   gradientDx(dy: number, x: number, dx: number, rows: number, ch: number, mean: number, a: number, b: number, k: number): void;
 }
 
-let kernels: BatchNormExports | null = null;
+export interface ActivationExports {
+  memory: WebAssembly.Memory;
+  relu(x: number, y: number, n: number): void;
+  reluGradient(dy: number, y: number, dx: number, n: number): void;
+}
+
+export interface MaxPoolExports {
+  memory: WebAssembly.Memory;
+  maxPool(x: number, y: number, outRows: number, outW: number, ch: number): void;
+  maxPoolGradient(x: number, dy: number, dx: number, outRows: number, outW: number, ch: number): void;
+}
+
+interface SimdModules {
+  batchNorm: BatchNormExports;
+  activations: ActivationExports;
+  maxPool: MaxPoolExports;
+}
+
+const SOURCES: Record<keyof SimdModules, string> = {
+  batchNorm: 'batch-norm.wat',
+  activations: 'activations.wat',
+  maxPool: 'max-pool.wat',
+};
+
+let modules: SimdModules | null = null;
 let loadError: string | undefined;
 
 /**
  * Compiles the kernels (idempotent). Never throws: without them (no WebAssembly SIMD here, or wabt failing) the
- * callers keep their JavaScript loops, and simdLoadError() says why.
+ * callers keep their JavaScript loops or ORT graphs, and simdLoadError() says why.
  */
 export async function loadSimdKernels(): Promise<void> {
-  if (kernels || loadError) return;
+  if (modules || loadError) return;
   try {
     const wabt = await wabtFactory();
-    const source = readFileSync(fileURLToPath(new URL('./batch-norm.wat', import.meta.url)), 'utf8');
-    const parsed = wabt.parseWat('batch-norm.wat', source, { simd: true });
-    parsed.validate();
-    const { buffer } = parsed.toBinary({});
-    parsed.destroy();
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(buffer)));
-    kernels = instance.exports as unknown as BatchNormExports;
+    const compiled: Partial<Record<keyof SimdModules, unknown>> = {};
+    for (const [name, file] of Object.entries(SOURCES) as [keyof SimdModules, string][]) {
+      const source = readFileSync(fileURLToPath(new URL(`./${file}`, import.meta.url)), 'utf8');
+      const parsed = wabt.parseWat(file, source, { simd: true });
+      try {
+        parsed.validate();
+        const { buffer } = parsed.toBinary({});
+        compiled[name] = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(buffer))).exports;
+      } finally {
+        parsed.destroy();
+      }
+    }
+    modules = compiled as SimdModules;
   } catch (e) {
     loadError = e instanceof Error ? e.message : String(e);
   }
 }
 
-/** The compiled kernels, or null before loadSimdKernels() resolved or where they could not be built. */
-export function simdKernels(): BatchNormExports | null {
-  return kernels;
+/** The compiled module, or null before loadSimdKernels() resolved or where the kernels could not be built. */
+export function simdKernels<K extends keyof SimdModules>(name: K): SimdModules[K] | null {
+  return modules ? modules[name] : null;
 }
 
 export function simdLoadError(): string | undefined {
@@ -52,8 +82,16 @@ export function simdLoadError(): string | undefined {
 
 const PAGE_BYTES = 65536;
 
-/** Grows the module's memory to at least `bytes` (it never shrinks); views must be taken after this. */
-export function ensureMemory(k: BatchNormExports, bytes: number): void {
+/** Grows a module's memory to at least `bytes` (it never shrinks); views must be taken after this. */
+export function ensureMemory(k: { memory: WebAssembly.Memory }, bytes: number): void {
   const missing = bytes - k.memory.buffer.byteLength;
   if (missing > 0) k.memory.grow(Math.ceil(missing / PAGE_BYTES));
+}
+
+/** Floats per operand chunk: 64 KB, so that the two or three operands of a pass stay in cache. */
+export const CHUNK_FLOATS = 16384;
+
+/** Calls `pass(first, count)` over [0, total) a chunk of at most `chunk` at a time. */
+export function forEachChunk(total: number, chunk: number, pass: (first: number, count: number) => void): void {
+  for (let first = 0; first < total; first += chunk) pass(first, Math.min(chunk, total - first));
 }
