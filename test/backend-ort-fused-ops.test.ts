@@ -97,11 +97,14 @@ maybe('batch norm on the SIMD kernels equals the JavaScript loops over many chun
   t.is(batchNormTrainingForwardSimd(new Float32Array(6), new Float32Array(3), new Float32Array(3), 3, 1e-5), null, 'three channels take the loops');
 });
 
-maybe('PReLU and ReLU gradients match tfjs’s, per-channel and per-position slopes, NaN included', async (t) => {
+maybe('PReLU and ReLU gradients match tfjs’s, per-channel and per-position slopes, NaN and +∞ included', async (t) => {
   const cases: { shape: number[]; alphaShape: number[] }[] = [
     { shape: [2, 5, 6, 7], alphaShape: [1, 1, 7] },
     { shape: [2, 5, 6, 7], alphaShape: [5, 6, 7] },
     { shape: [3, 9], alphaShape: [9] },
+    // Slopes a multiple of 4: the SIMD kernels (simd/activations-simd.ts).
+    { shape: [2, 5, 6, 8], alphaShape: [1, 1, 8] },
+    { shape: [2, 5, 6, 8], alphaShape: [5, 6, 8] },
     // Large enough (ORT_MIN_ELEMENTS) for ReLU's gradient to run as an ORT graph.
     { shape: [2, 16, 16, 32], alphaShape: [1, 1, 32] },
   ];
@@ -110,6 +113,8 @@ maybe('PReLU and ReLU gradients match tfjs’s, per-channel and per-position slo
     const data = rng.values(n);
     data[3] = NaN;
     data[4] = 0;
+    // +∞ passes dy to dx and nothing to dα (tfjs: where(x > 0, 0, dy·x)), not 0·∞.
+    data[5] = Infinity;
     const alphaData = rng.values(alphaShape.reduce((p, d) => p * d, 1)).map((v) => 0.25 + 0.1 * v);
     const probeData = rng.values(n);
     const compute = (preluOp: (x: tf.Tensor, a: tf.Tensor) => tf.Tensor, reluOp: (x: tf.Tensor) => tf.Tensor) => () => {

@@ -1,9 +1,12 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
 import { simdKernels, simdLoadError } from '../harness/backends/ort-cpu/simd/simd-kernels.js';
-import { reluGradientSimd, reluSimd } from '../harness/backends/ort-cpu/simd/activations-simd.js';
+import { preluGradientSimd, preluSimd, reluGradientSimd, reluSimd } from '../harness/backends/ort-cpu/simd/activations-simd.js';
+import { sgdMomentumStepSimd } from '../harness/backends/ort-cpu/simd/sgd-simd.js';
+import { preluGradient } from '../harness/backends/ort-cpu/prelu-grad.js';
+import { sgdMomentumStepValues } from '../harness/backends/ort-cpu/sgd-momentum-step.js';
 import { maxPool2x2Simd, maxPoolGrad2x2Simd } from '../harness/backends/ort-cpu/simd/max-pool-simd.js';
-import { makeRng, ortBackendReady } from './backend-compare.js';
+import { makeRng, ortBackendReady, relativeError, RELATIVE_TOLERANCE } from './backend-compare.js';
 
 /**
  * The WebAssembly SIMD kernels of ort-cpu against tfjs's rules, bit for bit (Object.is: NaN equals NaN, −0 and
@@ -32,7 +35,7 @@ function firstDifference(ours: ArrayLike<number>, reference: ArrayLike<number>):
 }
 
 maybe('the SIMD kernels are compiled here', (t) => {
-  for (const name of ['batchNorm', 'activations', 'maxPool'] as const) t.truthy(simdKernels(name), `${name}: ${simdLoadError()}`);
+  for (const name of ['batchNorm', 'activations', 'maxPool', 'sgd'] as const) t.truthy(simdKernels(name), `${name}: ${simdLoadError()}`);
 });
 
 maybe('ReLU and its gradient equal tfjs’s rules bit for bit', (t) => {
@@ -70,4 +73,36 @@ maybe('2×2 stride-2 max-pool and its gradient equal the cpu kernels bit for bit
   const fewChannels = tf.backend_util.computePool2DInfo([1, 4, 4, 3], 2, 2, 1, 'valid');
   t.is(maxPool2x2Simd(new Float32Array(80), odd), null, 'a left-over row takes the JavaScript loop');
   t.is(maxPool2x2Simd(new Float32Array(48), fewChannels), null, 'three channels take the JavaScript loop');
+});
+
+maybe('PReLU and its gradient: dx bit for bit, dα within tolerance, per-channel and per-position slopes', (t) => {
+  for (const [rows, n] of [[1, 4], [3_001, 8], [40, 64], [7, 240], [2, 16_400]] as const) {
+    const x = spiced(rows * n);
+    const dy = spiced(rows * n).map((v) => (Number.isFinite(v) ? v : 0.5));
+    const alpha = rng.values(n).map((v) => 0.25 + v / 10);
+    const y = preluSimd(x, alpha)!;
+    t.is(firstDifference(y, x.map((v, i) => (v < 0 ? Math.fround(alpha[i % n]! * v) : v))), undefined, `prelu [${rows}, ${n}]`);
+    const ours = preluGradientSimd(dy, x, alpha)!;
+    const loops = preluGradient(dy, x, alpha);
+    t.is(firstDifference(ours.dx, loops.dx), undefined, `prelu dx [${rows}, ${n}]`);
+    // NaN inputs make their slopes' dα NaN on both; the finite ones agree to rounding.
+    const nanAt = (a: Float32Array) => Array.from(a, (v) => +Number.isNaN(v));
+    t.is(firstDifference(nanAt(ours.dAlpha), nanAt(loops.dAlpha)), undefined, `prelu dα NaN positions [${rows}, ${n}]`);
+    const finite = (a: Float32Array) => Array.from(a, (v) => (Number.isFinite(v) ? v : 0));
+    const err = relativeError(finite(ours.dAlpha), finite(loops.dAlpha));
+    t.true(err <= RELATIVE_TOLERANCE, `prelu dα [${rows}, ${n}]: rel err ${err}`);
+  }
+  t.is(preluSimd(new Float32Array(6), new Float32Array(3)), null, 'three slopes take the loop');
+});
+
+maybe('the SGD momentum step on SIMD gives the loop’s bits, with and without weight decay', (t) => {
+  for (const n of [1, 5, 16_384, 40_003]) {
+    const [w, v, g] = [0, 1, 2].map(() => rng.values(n).map((x, k) => x * 10 ** ((k % 7) - 3)));
+    for (const attrs of [{ lr: 0.0137, momentum: 0.9, weightDecay: 5e-4 }, { lr: 0.1, momentum: 0.5, weightDecay: 0 }]) {
+      const ours = sgdMomentumStepSimd(w!, v!, g!, attrs)!;
+      const loop = sgdMomentumStepValues(w!, v!, g!, attrs);
+      t.is(firstDifference(ours.w, loop.w), undefined, `w, ${n} values, ${JSON.stringify(attrs)}`);
+      t.is(firstDifference(ours.v, loop.v), undefined, `v, ${n} values, ${JSON.stringify(attrs)}`);
+    }
+  }
 });

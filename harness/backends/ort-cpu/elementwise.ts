@@ -5,6 +5,7 @@ import { float32Scalar, float32Value, shapeKey } from './graph-values.js';
 import { ortEligible, float32Data, float32Output } from './tensor-io.js';
 import { largeEnoughForOrt } from './ort-size-policy.js';
 import type { OrtKernelArgs, ReferenceKernel } from './kernel-types.js';
+import { preluSimd } from './simd/activations-simd.js';
 
 /**
  * Elementwise kernels on ORT (multi-threaded, vectorised). tfjs-backend-cpu's binary ops fall back to a
@@ -113,8 +114,16 @@ export function makeUnaryKernel(kernel: string, reference: ReferenceKernel) {
   };
 }
 
+/** True when `inner` without leading 1s is a suffix of `outer`: then element i of outer pairs with i mod |inner|. */
+function repeatsAlong(inner: readonly number[], outer: readonly number[]): boolean {
+  const shape = [...inner];
+  while (shape.length > 0 && shape[0] === 1) shape.shift();
+  return shape.length <= outer.length && shape.every((d, i) => d === outer[outer.length - shape.length + i]);
+}
+
 /**
- * Prelu(x, alpha): ONNX PRelu broadcasts alpha to x one way only, which is every case tfjs layers produce
+ * Prelu(x, alpha): on the SIMD kernel where alpha repeats along x (simd/activations-simd.ts); otherwise ONNX
+ * PRelu, which broadcasts alpha to x one way only, which is every case tfjs layers produce
  * (alpha [C] or [1, 1, C] against [N, H, W, C]); two-way broadcasts stay on the reference kernel.
  */
 export function makePreluKernel(reference: ReferenceKernel) {
@@ -123,6 +132,8 @@ export function makePreluKernel(reference: ReferenceKernel) {
     if (!ortEligible(backend, [x, alpha]) || !largeEnoughForOrt(x.shape)) return reference({ inputs, backend, attrs });
     const yShape = broadcast_util.assertAndGetBroadcastShape(x.shape, alpha.shape);
     if (yShape.length !== x.shape.length || yShape.some((d, i) => d !== x.shape[i])) return reference({ inputs, backend, attrs });
+    const simd = repeatsAlong(alpha.shape, x.shape) ? preluSimd(float32Data(backend, x), float32Data(backend, alpha)) : null;
+    if (simd) return float32Output(backend, x.shape, simd);
     const session = cachedSession(`prelu|${shapeKey(x.shape)}|${shapeKey(alpha.shape)}`, () => ({
       nodes: [{ op: 'PRelu', inputs: ['x', 'alpha'], outputs: ['y'] }],
       inputs: [float32Value('x', x.shape), float32Value('alpha', alpha.shape)],

@@ -2,9 +2,11 @@ import type { TensorInfo } from '@tensorflow/tfjs';
 import type { PreluGradInputs } from '../../fused-ops/prelu.js';
 import { float32Data, float32Output } from './tensor-io.js';
 import type { OrtKernelArgs } from './kernel-types.js';
+import { preluGradientSimd } from './simd/activations-simd.js';
 
 /**
- * PReLU's gradient in one pass (harness/fused-ops/prelu.ts): dx = dy where x > 0, else α·dy; dα sums dy·x over
+ * PReLU's gradient in one pass (harness/fused-ops/prelu.ts), on the SIMD kernel where |α| is a multiple of 4
+ * (simd/activations-simd.ts), else this loop: dx = dy where x > 0, else α·dy; dα sums dy·x over
  * the positions with x ≤ 0 that share each α. α's shape must be a suffix of x's (leading 1s allowed), so that
  * α's element for flat index i of x is i mod |α| — the op only sends such shapes here.
  */
@@ -20,7 +22,8 @@ export function preluGradient(dy: Float32Array, x: Float32Array, alpha: Float32A
     const g = dy[i]!;
     const negative = 1 - +(v > 0);
     dx[i] = g * (1 + negative * (alpha[j]! - 1));
-    return negative * g * v;
+    // Not negative·g·v: for x = +∞ that is 0·∞ = NaN, where tfjs's where(x > 0, 0, dy·x) passes 0.
+    return negative ? g * v : 0;
   };
   let i = 0;
   for (; i + 2 * n <= x.length; i += 2 * n) {
@@ -31,6 +34,7 @@ export function preluGradient(dy: Float32Array, x: Float32Array, alpha: Float32A
 }
 
 export function preluGradKernel({ inputs, backend }: OrtKernelArgs<PreluGradInputs, Record<string, never>>): TensorInfo[] {
-  const r = preluGradient(float32Data(backend, inputs.dy), float32Data(backend, inputs.x), float32Data(backend, inputs.alpha));
+  const operands = [float32Data(backend, inputs.dy), float32Data(backend, inputs.x), float32Data(backend, inputs.alpha)] as const;
+  const r = preluGradientSimd(...operands) ?? preluGradient(...operands);
   return [float32Output(backend, inputs.x.shape, r.dx), float32Output(backend, inputs.alpha.shape, r.dAlpha)];
 }

@@ -2,9 +2,11 @@ import type { TensorInfo } from '@tensorflow/tfjs';
 import type { SgdMomentumStepAttrs, SgdMomentumStepInputs } from '../../fused-ops/sgd-momentum-step.js';
 import { float32Data, float32Output } from './tensor-io.js';
 import type { OrtKernelArgs } from './kernel-types.js';
+import { sgdMomentumStepSimd } from './simd/sgd-simd.js';
 
 /**
- * SGD_MOMENTUM_STEP (harness/fused-ops/sgd-momentum-step.ts) as one loop. Math.fround after each operation
+ * SGD_MOMENTUM_STEP (harness/fused-ops/sgd-momentum-step.ts) on the SIMD kernel (simd/sgd-simd.ts), else as one
+ * loop. Math.fround after each operation
  * reproduces the float32 result of every tfjs op in the composite form, scalars included.
  */
 export function sgdMomentumStepValues(
@@ -27,11 +29,7 @@ export function sgdMomentumStepValues(
 }
 
 export function sgdMomentumStepKernel({ inputs, backend, attrs }: OrtKernelArgs<SgdMomentumStepInputs, SgdMomentumStepAttrs>): TensorInfo[] {
-  const r = sgdMomentumStepValues(
-    float32Data(backend, inputs.w),
-    float32Data(backend, inputs.v),
-    float32Data(backend, inputs.g),
-    attrs,
-  );
+  const operands = [float32Data(backend, inputs.w), float32Data(backend, inputs.v), float32Data(backend, inputs.g), attrs] as const;
+  const r = sgdMomentumStepSimd(...operands) ?? sgdMomentumStepValues(...operands);
   return [float32Output(backend, inputs.w.shape, r.w), float32Output(backend, inputs.w.shape, r.v)];
 }

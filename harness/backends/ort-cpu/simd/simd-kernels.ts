@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import wabtFactory from 'wabt';
 
 /**
- * WebAssembly SIMD kernels for the memory-bound loops of a training step (batch norm, ReLU, 2×2 max-pool),
+ * WebAssembly SIMD kernels for the memory-bound loops of a training step (batch norm, ReLU, PReLU, 2×2
+ * max-pool, the SGD update),
  * written as WebAssembly text (the .wat files here) and compiled once per process with wabt. They run on chunks
  * copied into each module's memory: tensors live in tfjs's own typed arrays, which WebAssembly cannot address,
  * and a chunk of 64 KB per operand stays in cache between the copy and the kernel. Measured in a convnet training
@@ -22,6 +23,13 @@ export interface ActivationExports {
   memory: WebAssembly.Memory;
   relu(x: number, y: number, n: number): void;
   reluGradient(dy: number, y: number, dx: number, n: number): void;
+  prelu(x: number, alpha: number, y: number, rows: number, n: number): void;
+  preluGradient(dy: number, x: number, alpha: number, dx: number, dAlpha: number, rows: number, n: number): void;
+}
+
+export interface SgdExports {
+  memory: WebAssembly.Memory;
+  sgdMomentumStep(w: number, v: number, g: number, wOut: number, vOut: number, n: number, lr: number, momentum: number, useDecay: number, decay: number): void;
 }
 
 export interface MaxPoolExports {
@@ -34,12 +42,14 @@ interface SimdModules {
   batchNorm: BatchNormExports;
   activations: ActivationExports;
   maxPool: MaxPoolExports;
+  sgd: SgdExports;
 }
 
 const SOURCES: Record<keyof SimdModules, string> = {
   batchNorm: 'batch-norm.wat',
   activations: 'activations.wat',
   maxPool: 'max-pool.wat',
+  sgd: 'sgd.wat',
 };
 
 let modules: SimdModules | null = null;
