@@ -48,9 +48,12 @@ function layoutFor(k: BatchNormExports, channels: number): Layout {
   return l;
 }
 
-function usable(channels: number): BatchNormExports | null {
+/** The module, its layout for `channels` and views of its memory (taken after any growth); null if unusable. */
+function prepare(channels: number) {
   const k = simdKernels('batchNorm');
-  return k !== null && channels % 4 === 0 && channels > 0 ? k : null;
+  if (k === null || channels % 4 !== 0 || channels === 0) return null;
+  const l = layoutFor(k, channels);
+  return { k, l, f32: new Float32Array(k.memory.buffer), f64: new Float64Array(k.memory.buffer) };
 }
 
 export function batchNormTrainingForwardSimd(
@@ -60,11 +63,9 @@ export function batchNormTrainingForwardSimd(
   channels: number,
   epsilon: number,
 ): { y: Float32Array; mean: Float32Array; variance: Float32Array } | null {
-  const k = usable(channels);
-  if (!k) return null;
-  const l = layoutFor(k, channels);
-  const f32 = new Float32Array(k.memory.buffer);
-  const f64 = new Float64Array(k.memory.buffer);
+  const memory = prepare(channels);
+  if (!memory) return null;
+  const { k, l, f32, f64 } = memory;
   const rows = x.length / channels;
   // The moments of x shifted by its first row, as the loops do: Σd² − (Σd)²/M then cannot cancel when |μ| ≫ σ.
   f32.set(x.subarray(0, channels), l.shift / 4);
@@ -101,11 +102,9 @@ export function batchNormTrainingGradientSimd(
   channels: number,
   epsilon: number,
 ): { dx: Float32Array; dGamma: Float32Array; dBeta: Float32Array } | null {
-  const k = usable(channels);
-  if (!k) return null;
-  const l = layoutFor(k, channels);
-  const f32 = new Float32Array(k.memory.buffer);
-  const f64 = new Float64Array(k.memory.buffer);
+  const memory = prepare(channels);
+  if (!memory) return null;
+  const { k, l, f32, f64 } = memory;
   const rows = x.length / channels;
   const copyIn = (first: number, n: number) => {
     f32.set(dy.subarray(first * channels, (first + n) * channels), l.in0 / 4);
