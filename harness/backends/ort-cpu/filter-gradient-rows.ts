@@ -16,8 +16,13 @@ import { filterShapeOf, geometryKey, type ConvGeometry } from './conv-geometry.j
  *
  * Each tap's product is dyᵀ · x_tap with dyᵀ written transposed while it is copied onto the grid: MLAS
  * multiplies a transposed left operand at half the speed of a plain one (45 against 92 GFLOP/s for
- * 32 × 139k × 32 here), and one transposing copy costs less than nine slow products. Measured on convnet's 32×32×32 layer (batch 128): 91 → 57 ms;
- * on IR-ResNet's 56×56×64 (batch 32): 180 → 110 ms; equal on 8×8 layers, where the gaps add a quarter more rows.
+ * 32 × 139k × 32 here), and one transposing copy costs less than nine slow products. Measured on convnet's
+ * 32×32×32 layer (batch 128): 91 → 57 ms; on IR-ResNet's 56×56×64 (batch 32): 180 → 110 ms; equal on 8×8
+ * layers, where the gaps add a quarter more rows.
+ *
+ * One difference from the per-pixel definition, for non-finite inputs only: a tap also multiplies input pixels
+ * by the zeros of dy's gaps, so an input of ±∞ turns that tap's gradient NaN where tfjs, which never forms those
+ * products, gives ±∞. A training step that reaches ±∞ activations has diverged either way.
  */
 
 /** The shared grid of x and dy rows for a convolution, or null where this path does not apply. */
