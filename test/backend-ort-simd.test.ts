@@ -3,6 +3,9 @@ import * as tf from '@tensorflow/tfjs';
 import { simdKernels, simdLoadError } from '../harness/backends/ort-cpu/simd/simd-kernels.js';
 import { preluGradientSimd, preluSimd, reluGradientSimd, reluSimd } from '../harness/backends/ort-cpu/simd/activations-simd.js';
 import { sgdMomentumStepSimd } from '../harness/backends/ort-cpu/simd/sgd-simd.js';
+import { channelMajorGridSimd } from '../harness/backends/ort-cpu/simd/transpose-simd.js';
+import { rowGrid } from '../harness/backends/ort-cpu/filter-gradient-rows.js';
+import { convGeometry } from '../harness/backends/ort-cpu/conv-geometry.js';
 import { preluGradient } from '../harness/backends/ort-cpu/prelu-grad.js';
 import { sgdMomentumStepValues } from '../harness/backends/ort-cpu/sgd-momentum-step.js';
 import { maxPool2x2Simd, maxPoolGrad2x2Simd } from '../harness/backends/ort-cpu/simd/max-pool-simd.js';
@@ -35,7 +38,7 @@ function firstDifference(ours: ArrayLike<number>, reference: ArrayLike<number>):
 }
 
 maybe('the SIMD kernels are compiled here', (t) => {
-  for (const name of ['batchNorm', 'activations', 'maxPool', 'sgd'] as const) t.truthy(simdKernels(name), `${name}: ${simdLoadError()}`);
+  for (const name of ['batchNorm', 'activations', 'maxPool', 'sgd', 'transpose'] as const) t.truthy(simdKernels(name), `${name}: ${simdLoadError()}`);
 });
 
 maybe('ReLU and its gradient equal tfjs’s rules bit for bit', (t) => {
@@ -104,5 +107,30 @@ maybe('the SGD momentum step on SIMD gives the loop’s bits, with and without w
       t.is(firstDifference(ours.w, loop.w), undefined, `w, ${n} values, ${JSON.stringify(attrs)}`);
       t.is(firstDifference(ours.v, loop.v), undefined, `v, ${n} values, ${JSON.stringify(attrs)}`);
     }
+  }
+});
+
+maybe('dy onto the filter gradient’s row grid, channel-major: every value in its place, zeros in the gaps', (t) => {
+  for (const [xShape, filterShape, pad] of [
+    [[3, 7, 7, 8], [3, 3, 8, 12], 'same'],
+    [[2, 32, 32, 4], [3, 3, 4, 32], 'same'],
+    [[1, 9, 6, 16], [2, 2, 16, 4], 'valid'],
+  ] as [[number, number, number, number], [number, number, number, number], 'same' | 'valid'][]) {
+    const g = convGeometry(tf.backend_util.computeConv2DInfo(xShape, filterShape, 1, 1, pad));
+    const grid = rowGrid(g)!;
+    const dy = rng.values(g.batch * g.outHeight * g.outWidth * g.outChannels);
+    const ours = channelMajorGridSimd(dy, g, grid)!.slice();
+    const columns = g.batch * grid.slot;
+    const expected = new Float32Array(g.outChannels * columns);
+    for (let n = 0; n < g.batch; n++) {
+      for (let r = 0; r < g.outHeight; r++) {
+        for (let w = 0; w < g.outWidth; w++) {
+          for (let c = 0; c < g.outChannels; c++) {
+            expected[c * columns + n * grid.slot + r * grid.pitch + w] = dy[((n * g.outHeight + r) * g.outWidth + w) * g.outChannels + c]!;
+          }
+        }
+      }
+    }
+    t.is(firstDifference(ours, expected), undefined, `[${xShape}] * [${filterShape}] ${pad}`);
   }
 });

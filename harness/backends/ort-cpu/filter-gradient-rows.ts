@@ -2,6 +2,7 @@ import { attr, type OnnxGraph, type OnnxNode } from './onnx-model.js';
 import { cachedSession } from './session-cache.js';
 import { float32Value, int64Constant } from './graph-values.js';
 import { filterShapeOf, geometryKey, type ConvGeometry } from './conv-geometry.js';
+import { channelMajorGridSimd } from './simd/transpose-simd.js';
 
 /**
  * The filter gradient of a stride-1 NHWC convolution as one GEMM per filter tap on zero-copy views.
@@ -66,7 +67,7 @@ export function rowGrid(g: ConvGeometry): RowGrid | null {
   };
 }
 
-/** Grow-only scratch for the two grids: they are read during the (synchronous) ORT run and never escape it. */
+/** Grow-only scratch for the grids built here: read during the (synchronous) ORT run, they never escape it. */
 const scratch = { x: new Float32Array(0), dy: new Float32Array(0) };
 
 function scratchFor(which: 'x' | 'dy', length: number): Float32Array {
@@ -107,9 +108,10 @@ function copyOntoGrid(
 
 /**
  * dy on the grid (its slots only, without the lead), transposed: channel-major, [channels, batch · slot]. Four
- * channels per pass: each pass reads the row's pixels once for four output streams.
+ * channels per pass: each pass reads the row's pixels once for four output streams. (The SIMD kernel of
+ * simd/transpose-simd.ts does this where it can, about three times as fast.)
  */
-function copyOntoGridTransposed(dy: Float32Array, g: ConvGeometry, grid: RowGrid, out: Float32Array): void {
+function copyOntoGridTransposed(dy: Float32Array, g: ConvGeometry, grid: RowGrid, out: Float32Array): Float32Array {
   const channels = g.outChannels;
   const rows = g.batch * grid.slot;
   out.fill(0, 0, channels * rows);
@@ -136,6 +138,7 @@ function copyOntoGridTransposed(dy: Float32Array, g: ConvGeometry, grid: RowGrid
       }
     }
   }
+  return out;
 }
 
 function gridRowsGraph(g: ConvGeometry, grid: RowGrid): OnnxGraph {
@@ -168,8 +171,7 @@ export function filterGradientOnRows(g: ConvGeometry, grid: RowGrid, x: Float32A
   const xGrid = scratchFor('x', gridPixels * g.inChannels);
   copyOntoGrid(x, { batch: g.batch, height: g.inHeight, width: g.inWidth, channels: g.inChannels }, grid, xGrid, gridPixels * g.inChannels);
   // dy's grid starts at grid position `lead`: its column r pairs with x grid row lead + r + offset.
-  const dyGrid = scratchFor('dy', g.outChannels * rows);
-  copyOntoGridTransposed(dy, g, grid, dyGrid);
+  const dyGrid = channelMajorGridSimd(dy, g, grid) ?? copyOntoGridTransposed(dy, g, grid, scratchFor('dy', g.outChannels * rows));
   const feeds: Record<string, { data: Float32Array; dims: readonly number[] }> = {
     dy_t: { data: dyGrid.subarray(0, g.outChannels * rows), dims: [g.outChannels, rows] },
   };

@@ -4,7 +4,7 @@ import wabtFactory from 'wabt';
 
 /**
  * WebAssembly SIMD kernels for the memory-bound loops of a training step (batch norm, ReLU, PReLU, 2×2
- * max-pool, the SGD update),
+ * max-pool, the SGD update, the filter gradient's transposing copy),
  * written as WebAssembly text (the .wat files here) and compiled once per process with wabt. They run on chunks
  * copied into each module's memory: tensors live in tfjs's own typed arrays, which WebAssembly cannot address,
  * and a chunk of 64 KB per operand stays in cache between the copy and the kernel. Measured in a convnet training
@@ -32,6 +32,11 @@ export interface SgdExports {
   sgdMomentumStep(w: number, v: number, g: number, wOut: number, vOut: number, n: number, lr: number, momentum: number, useDecay: number, decay: number): void;
 }
 
+export interface TransposeExports {
+  memory: WebAssembly.Memory;
+  toChannelMajor(src: number, dst: number, pixels: number, ch: number, stride: number): void;
+}
+
 export interface MaxPoolExports {
   memory: WebAssembly.Memory;
   maxPool(x: number, y: number, outRows: number, outW: number, ch: number): void;
@@ -43,6 +48,7 @@ interface SimdModules {
   activations: ActivationExports;
   maxPool: MaxPoolExports;
   sgd: SgdExports;
+  transpose: TransposeExports;
 }
 
 const SOURCES: Record<keyof SimdModules, string> = {
@@ -50,6 +56,7 @@ const SOURCES: Record<keyof SimdModules, string> = {
   activations: 'activations.wat',
   maxPool: 'max-pool.wat',
   sgd: 'sgd.wat',
+  transpose: 'transpose.wat',
 };
 
 let modules: SimdModules | null = null;
