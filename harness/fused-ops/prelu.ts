@@ -18,15 +18,15 @@ export interface PreluGradInputs extends tf.NamedTensorInfoMap {
   alpha: tf.TensorInfo;
 }
 
-/** True when α's shape, without leading 1s, is a suffix of x's: then α[i mod |α|] belongs to x's flat index i. */
-function alphaRepeatsAlongX(x: tf.Tensor, alpha: tf.Tensor): boolean {
-  const shape = [...alpha.shape];
+/** True when `inner` without leading 1s is a suffix of `outer`: then element i of outer pairs with i mod |inner|. */
+export function repeatsAlong(inner: readonly number[], outer: readonly number[]): boolean {
+  const shape = [...inner];
   while (shape.length > 0 && shape[0] === 1) shape.shift();
-  return shape.length <= x.rank && shape.every((d, i) => d === x.shape[x.rank - shape.length + i]);
+  return shape.length <= outer.length && shape.every((d, i) => d === outer[outer.length - shape.length + i]);
 }
 
 export function prelu(x: tf.Tensor, alpha: tf.Tensor): tf.Tensor {
-  const fused = activeBackendHas(PRELU_GRAD) && x.dtype === 'float32' && alphaRepeatsAlongX(x, alpha);
+  const fused = activeBackendHas(PRELU_GRAD) && x.dtype === 'float32' && repeatsAlong(alpha.shape, x.shape);
   if (!fused) return tf.prelu(x, alpha);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xIn, alphaIn, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];

@@ -6,6 +6,7 @@ import { ortEligible, float32Data, float32Output } from './tensor-io.js';
 import { largeEnoughForOrt } from './ort-size-policy.js';
 import type { OrtKernelArgs, ReferenceKernel } from './kernel-types.js';
 import { preluSimd } from './simd/activations-simd.js';
+import { repeatsAlong } from '../../fused-ops/prelu.js';
 
 /**
  * Elementwise kernels on ORT (multi-threaded, vectorised). tfjs-backend-cpu's binary ops fall back to a
@@ -112,13 +113,6 @@ export function makeUnaryKernel(kernel: string, reference: ReferenceKernel) {
     const session = cachedSession(`unary|${kernel}|${shapeKey(x.shape)}|${attrsKey(a)}`, () => unaryGraph(kernel, x.shape, a));
     return float32Output(backend, x.shape, session.run({ x: { data: float32Data(backend, x), dims: x.shape } }).y.data);
   };
-}
-
-/** True when `inner` without leading 1s is a suffix of `outer`: then element i of outer pairs with i mod |inner|. */
-function repeatsAlong(inner: readonly number[], outer: readonly number[]): boolean {
-  const shape = [...inner];
-  while (shape.length > 0 && shape[0] === 1) shape.shift();
-  return shape.length <= outer.length && shape.every((d, i) => d === outer[outer.length - shape.length + i]);
 }
 
 /**
