@@ -1,5 +1,4 @@
-import { attr, type OnnxInitializer, type OnnxNode } from './onnx-model.js';
-import { encodeOnnxModel } from './onnx-model.js';
+import { attr, encodeOnnxModel, type OnnxGraph, type OnnxInitializer, type OnnxNode } from './onnx-model.js';
 import { OrtSession } from './ort-runtime.js';
 import { float32Value, int64Constant } from './graph-values.js';
 import type { ConvGeometry } from './conv-geometry.js';
@@ -17,24 +16,50 @@ const NCHWC_DOMAIN = 'com.microsoft.nchwc';
 
 let blockSize: number | undefined;
 
+/** Runs `graph` once on zeros of the given input shape; returns its output's dims. */
+function probe(graph: OnnxGraph, input: readonly number[]): readonly number[] {
+  const session = new OrtSession(encodeOnnxModel(graph), ['y']);
+  try {
+    const size = input.reduce((p, d) => p * d, 1);
+    return session.run({ x: { data: new Float32Array(size), dims: input } }).y.dims;
+  } finally {
+    session.dispose();
+  }
+}
+
+/** A 1×1 convolution of one pixel with `channels` in and out, on the blocked kernels. */
+function probeConvolution(channels: number): OnnxGraph {
+  const g: ConvGeometry = {
+    batch: 1, inHeight: 1, inWidth: 1, inChannels: channels, outHeight: 1, outWidth: 1, outChannels: channels,
+    filterHeight: 1, filterWidth: 1, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1,
+    padTop: 0, padLeft: 0, padBottom: 0, padRight: 0, channelsFirst: false,
+  };
+  const conv = nchwcConvNodes({ x: 'x', filterHwio: 'filter', y: 'y', g });
+  return {
+    nodes: conv.nodes,
+    inputs: [float32Value('x', [1, 1, 1, channels])],
+    outputs: [float32Value('y', [1, 1, 1, channels])],
+    initializers: [...conv.initializers, { name: 'filter', type: 'float32', shape: [1, 1, channels, channels], values: new Array<number>(channels * channels).fill(0) }],
+  };
+}
+
 /**
  * Channels per NCHWc block on this CPU, found by reordering a four-channel tensor (the smallest it accepts; the
- * output has the channels padded to one block); 0 where this onnxruntime build has no NCHWc operators.
+ * output has the channels padded to one block) and confirmed by running one blocked convolution; 0 where this
+ * onnxruntime build lacks the NCHWc operators.
  */
 export function nchwcBlockSize(): number {
   if (blockSize !== undefined) return blockSize;
   try {
-    const probe = new OrtSession(
-      encodeOnnxModel({
-        nodes: [{ op: 'ReorderInput', domain: NCHWC_DOMAIN, inputs: ['x'], outputs: ['y'] }],
-        inputs: [float32Value('x', [1, 4, 1, 1])],
-        outputs: [float32Value('y', [])],
-      }),
-      ['y'],
-    );
-    const dims = probe.run({ x: { data: new Float32Array(4), dims: [1, 4, 1, 1] } }).y.dims;
-    probe.dispose();
-    blockSize = dims[1] !== undefined && dims[1] >= 4 ? dims[1] : 0;
+    const reorder: OnnxGraph = {
+      nodes: [{ op: 'ReorderInput', domain: NCHWC_DOMAIN, inputs: ['x'], outputs: ['y'] }],
+      inputs: [float32Value('x', [1, 4, 1, 1])],
+      outputs: [float32Value('y', [])],
+    };
+    const padded = probe(reorder, [1, 4, 1, 1])[1] ?? 0;
+    // Set before the convolution probe, whose graph builder asks for it.
+    blockSize = padded >= 4 ? padded : 0;
+    if (blockSize > 0) probe(probeConvolution(blockSize), [1, 1, 1, blockSize]);
   } catch {
     blockSize = 0;
   }
