@@ -3,6 +3,7 @@ import type { BatchNormTrainingGradInputs, BatchNormTrainingInputs } from '../..
 import { float32Data, float32Output } from './tensor-io.js';
 import type { OrtKernelArgs } from './kernel-types.js';
 import { batchNormTrainingForwardSimd, batchNormTrainingGradientSimd } from './simd/batch-norm-simd.js';
+import { gradientCoefficients, normalisationFromShiftedSums } from './batch-norm-coefficients.js';
 
 /**
  * Training-mode batch norm (harness/fused-ops/batch-norm-training.ts) over the [M, C] view of an NHWC tensor:
@@ -75,17 +76,9 @@ export function batchNormTrainingForward(
       squares[c] += d * d;
     }
   }
-  const mean = new Float64Array(channels);
-  for (let c = 0; c < channels; c++) mean[c] = shiftBy[c]! + sum[c]! / rows;
-  const variance = new Float32Array(channels);
-  const factor = new Float64Array(channels);
+  const { mean, variance, factor } = normalisationFromShiftedSums(sum, squares, shiftBy, gamma, rows, epsilon);
   const shift = new Float64Array(channels);
-  for (let c = 0; c < channels; c++) {
-    const shiftedMean = sum[c]! / rows;
-    variance[c] = Math.max(0, squares[c]! / rows - shiftedMean * shiftedMean);
-    factor[c] = gamma[c]! / Math.sqrt(variance[c]! + epsilon);
-    shift[c] = beta[c]! - mean[c]! * factor[c]!;
-  }
+  for (let c = 0; c < channels; c++) shift[c] = beta[c]! - mean[c]! * factor[c]!;
   return { y: affinePerChannel(x, factor, shift, channels), mean: Float32Array.from(mean), variance };
 }
 
@@ -122,20 +115,9 @@ export function batchNormTrainingGradient(
       sumDyCentred[c] += g * (x[i + c]! - mean[c]!);
     }
   }
-  // dx = γr·(dy − Σdy/M − (x − μ)·r²·Σdy(x − μ)/M), folded into dx = a·dy + b·x + k per channel.
-  const a = new Float64Array(channels);
-  const b = new Float64Array(channels);
-  const k = new Float64Array(channels);
-  const dGamma = new Float32Array(channels);
-  const dBeta = new Float32Array(channels);
-  for (let c = 0; c < channels; c++) {
-    const r = 1 / Math.sqrt(variance[c]! + epsilon);
-    a[c] = gamma[c]! * r;
-    b[c] = (-a[c]! * r * r * sumDyCentred[c]!) / rows;
-    k[c] = (-a[c]! * sumDy[c]!) / rows - b[c]! * mean[c]!;
-    dGamma[c] = sumDyCentred[c]! * r;
-    dBeta[c] = sumDy[c]!;
-  }
+  // a·dy + b·(x − μ) + k, folded into a·dy + b·x + k' per channel (k' = k − b·μ in doubles).
+  const { a, b, k, dGamma, dBeta } = gradientCoefficients(sumDy, sumDyCentred, gamma, variance, rows, epsilon);
+  for (let c = 0; c < channels; c++) k[c] = k[c]! - b[c]! * mean[c]!;
   const dx = new Float32Array(x.length);
   i = 0;
   for (; i + c4 <= x.length; i += c4) {

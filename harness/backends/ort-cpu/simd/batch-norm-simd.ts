@@ -1,4 +1,5 @@
 import { CHUNK_FLOATS, ensureMemory, forEachChunk, simdKernels, type BatchNormExports } from './simd-kernels.js';
+import { gradientCoefficients, normalisationFromShiftedSums } from '../batch-norm-coefficients.js';
 
 /**
  * Training-mode batch norm, forward and gradient, on the SIMD kernels of batch-norm.wat: the same formulas as
@@ -53,7 +54,10 @@ function prepare(channels: number) {
   const k = simdKernels('batchNorm');
   if (k === null || channels % 4 !== 0 || channels === 0) return null;
   const l = layoutFor(k, channels);
-  return { k, l, f32: new Float32Array(k.memory.buffer), f64: new Float64Array(k.memory.buffer) };
+  const f64 = new Float64Array(k.memory.buffer);
+  /** The per-channel f64 sums at byte offset `at`. */
+  const sums = (at: number) => f64.subarray(at / 8, at / 8 + channels);
+  return { k, l, f32: new Float32Array(k.memory.buffer), f64, sums };
 }
 
 export function batchNormTrainingForwardSimd(
@@ -65,7 +69,7 @@ export function batchNormTrainingForwardSimd(
 ): { y: Float32Array; mean: Float32Array; variance: Float32Array } | null {
   const memory = prepare(channels);
   if (!memory) return null;
-  const { k, l, f32, f64 } = memory;
+  const { k, l, f32, f64, sums } = memory;
   const rows = x.length / channels;
   // The moments of x shifted by its first row, as the loops do: Σd² − (Σd)²/M then cannot cancel when |μ| ≫ σ.
   f32.set(x.subarray(0, channels), l.shift / 4);
@@ -74,14 +78,9 @@ export function batchNormTrainingForwardSimd(
     f32.set(x.subarray(first * channels, (first + n) * channels), l.in0 / 4);
     k.moments(l.in0, n, channels, l.shift, l.sum, l.sq);
   });
-  const mean = new Float32Array(channels);
-  const variance = new Float32Array(channels);
-  for (let c = 0; c < channels; c++) {
-    const shiftedMean = f64[l.sum / 8 + c]! / rows;
-    mean[c] = f32[l.shift / 4 + c]! + shiftedMean;
-    variance[c] = Math.max(0, f64[l.sq / 8 + c]! / rows - shiftedMean * shiftedMean);
-    f32[l.factor / 4 + c] = gamma[c]! / Math.sqrt(variance[c]! + epsilon);
-  }
+  const stats = normalisationFromShiftedSums(sums(l.sum), sums(l.sq), f32.subarray(l.shift / 4), gamma, rows, epsilon);
+  const mean = Float32Array.from(stats.mean);
+  f32.set(stats.factor, l.factor / 4);
   f32.set(mean, l.mean / 4);
   f32.set(beta, l.beta / 4);
   const y = new Float32Array(x.length);
@@ -90,7 +89,7 @@ export function batchNormTrainingForwardSimd(
     k.normalize(l.in0, l.out, n, channels, l.mean, l.factor, l.beta);
     y.set(f32.subarray(l.out / 4, l.out / 4 + n * channels), first * channels);
   });
-  return { y, mean, variance };
+  return { y, mean, variance: stats.variance };
 }
 
 export function batchNormTrainingGradientSimd(
@@ -104,7 +103,7 @@ export function batchNormTrainingGradientSimd(
 ): { dx: Float32Array; dGamma: Float32Array; dBeta: Float32Array } | null {
   const memory = prepare(channels);
   if (!memory) return null;
-  const { k, l, f32, f64 } = memory;
+  const { k, l, f32, f64, sums } = memory;
   const rows = x.length / channels;
   const copyIn = (first: number, n: number) => {
     f32.set(dy.subarray(first * channels, (first + n) * channels), l.in0 / 4);
@@ -116,20 +115,11 @@ export function batchNormTrainingGradientSimd(
     copyIn(first, n);
     k.gradientSums(l.in0, l.in1, n, channels, l.mean, l.sum, l.sq);
   });
-  // dx = γr·(dy − Σdy/M − (x − μ)·r²·Σdy(x − μ)/M) = a·dy + b·(x − μ) + k per channel.
-  const dGamma = new Float32Array(channels);
-  const dBeta = new Float32Array(channels);
-  for (let c = 0; c < channels; c++) {
-    const sumDy = f64[l.sum / 8 + c]!;
-    const sumDyCentred = f64[l.sq / 8 + c]!;
-    const r = 1 / Math.sqrt(variance[c]! + epsilon);
-    const a = gamma[c]! * r;
-    f32[l.factor / 4 + c] = a;
-    f32[l.b / 4 + c] = (-a * r * r * sumDyCentred) / rows;
-    f32[l.k / 4 + c] = (-a * sumDy) / rows;
-    dGamma[c] = sumDyCentred * r;
-    dBeta[c] = sumDy;
-  }
+  // The kernel computes a·dy + b·(x − μ) + k unfolded: in float32, b·x and k − b·μ could cancel.
+  const { a, b, k: kc, dGamma, dBeta } = gradientCoefficients(sums(l.sum), sums(l.sq), gamma, variance, rows, epsilon);
+  f32.set(a, l.factor / 4);
+  f32.set(b, l.b / 4);
+  f32.set(kc, l.k / 4);
   const dx = new Float32Array(x.length);
   forEachChunk(rows, l.chunkRows, (first, n) => {
     copyIn(first, n);

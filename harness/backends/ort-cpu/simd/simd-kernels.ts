@@ -112,3 +112,32 @@ export const CHUNK_FLOATS = 16384;
 export function forEachChunk(total: number, chunk: number, pass: (first: number, count: number) => void): void {
   for (let first = 0; first < total; first += chunk) pass(first, Math.min(chunk, total - first));
 }
+
+/**
+ * Runs an elementwise kernel over flat arrays of one length, a chunk at a time: the inputs are copied into chunk
+ * buffers 0 … i−1 of the module's memory, `kernel` is called with every buffer's byte offset (the inputs', then
+ * the outputs') and the chunk's length rounded up to 4 (the buffers have room; the extra lanes are not copied
+ * out), and `outputs` arrays are copied out of the buffers after the inputs.
+ */
+export function elementwiseOverChunks(
+  k: { memory: WebAssembly.Memory },
+  inputs: readonly Float32Array[],
+  outputs: number,
+  kernel: (buffers: readonly number[], count: number) => void,
+): Float32Array[] {
+  const chunkBytes = 4 * CHUNK_FLOATS;
+  const buffers = Array.from({ length: inputs.length + outputs }, (_, i) => i * chunkBytes);
+  ensureMemory(k, buffers.length * chunkBytes);
+  const heap = new Float32Array(k.memory.buffer);
+  const length = inputs[0]?.length ?? 0;
+  const results = Array.from({ length: outputs }, () => new Float32Array(length));
+  forEachChunk(length, CHUNK_FLOATS, (first, n) => {
+    inputs.forEach((input, i) => heap.set(input.subarray(first, first + n), buffers[i]! / 4));
+    kernel(buffers, (n + 3) & ~3);
+    results.forEach((result, o) => {
+      const at = buffers[inputs.length + o]! / 4;
+      result.set(heap.subarray(at, at + n), first);
+    });
+  });
+  return results;
+}
