@@ -8,11 +8,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
-import { createBackbone, findBackbonePlugin } from '../harness/backbone-registry.js';
-import { getDataset, openTrainSet } from '../harness/data/registry.js';
-import type { TrainSet } from '../harness/data/train-set.js';
-import { initEngine, type BackendChoice } from '../harness/engine.js';
-import { createLossHead, findLossPlugin } from '../harness/loss-registry.js';
+import { createBackbone, findBackbonePlugin } from '../harness/plugins/backbones/registry.js';
+import { getDataset, openTrainSet } from '../harness/data/registry/registry.js';
+import type { TrainSet } from '../harness/data/readers/train-set.js';
+import { initEngine, type BackendChoice } from '../harness/engine/backend-choice.js';
+import { createLossHead, findLossPlugin } from '../harness/plugins/losses/registry.js';
 import { BatchOrder, loadTrainingBatch } from '../harness/training/batch-order.js';
 import { MomentumSgd } from '../harness/training/sgd.js';
 import { lossAndGradients, trainableVariables } from '../harness/training/train-step.js';

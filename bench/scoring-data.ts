@@ -1,8 +1,8 @@
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../harness/atomic-write.js';
+import { writeFileAtomic } from '../harness/core/atomic-write.js';
 import { npyHeaderBytes } from '../harness/formats/npy.js';
-import { writeAll } from '../harness/formats/file-io.js';
+import { writeAll } from '../harness/core/file-io.js';
 
 /**
  * Synthetic inputs of the protocols' full-scale shapes for bench:scoring, written once into a cache folder

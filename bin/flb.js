@@ -4,4 +4,4 @@
 // right after `npm install`, with no build step. Worker threads get the loader through their execArgv
 // (harness/worker-exec-argv.ts).
 await import('tsx');
-await import('../harness/cli.ts');
+await import('../harness/cli/main.ts');

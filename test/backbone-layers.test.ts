@@ -1,10 +1,10 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import { BatchNorm } from '../harness/layers/batch-norm.js';
-import { Conv2D } from '../harness/layers/conv2d.js';
-import { PReLU } from '../harness/layers/prelu.js';
-import { ReLU } from '../harness/layers/relu.js';
-import { initEngine } from '../harness/engine.js';
+import { BatchNorm } from '../harness/plugins/backbones/layers/batch-norm.js';
+import { Conv2D } from '../harness/plugins/backbones/layers/conv2d.js';
+import { PReLU } from '../harness/plugins/backbones/layers/prelu.js';
+import { ReLU } from '../harness/plugins/backbones/layers/relu.js';
+import { initEngine } from '../harness/engine/backend-choice.js';
 import { relativeError, type Nested } from './backend-compare.js';
 
 /**

@@ -1,8 +1,8 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import { createBackbone, findBackbonePlugin } from '../harness/backbone-registry.js';
-import { initEngine } from '../harness/engine.js';
-import { UserError } from '../harness/errors.js';
+import { createBackbone, findBackbonePlugin } from '../harness/plugins/backbones/registry.js';
+import { initEngine } from '../harness/engine/backend-choice.js';
+import { UserError } from '../harness/core/errors.js';
 
 test.before(async () => {
   await initEngine('cpu');

@@ -1,9 +1,9 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import { batchNormTraining, BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from '../harness/fused-ops/batch-norm-training.js';
-import { prelu, PRELU_GRAD } from '../harness/fused-ops/prelu.js';
-import { relu, RELU_GRAD } from '../harness/fused-ops/relu.js';
-import { sgdMomentumStep, SGD_MOMENTUM_STEP } from '../harness/fused-ops/sgd-momentum-step.js';
+import { batchNormTraining, BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from '../harness/engine/fused-ops/batch-norm-training.js';
+import { prelu, PRELU_GRAD } from '../harness/engine/fused-ops/prelu.js';
+import { relu, RELU_GRAD } from '../harness/engine/fused-ops/relu.js';
+import { sgdMomentumStep, SGD_MOMENTUM_STEP } from '../harness/engine/fused-ops/sgd-momentum-step.js';
 import { batchNormTrainingForward, batchNormTrainingGradient } from '../harness/backends/ort-cpu/batch-norm-training.js';
 import { batchNormTrainingForwardSimd, batchNormTrainingGradientSimd } from '../harness/backends/ort-cpu/simd/batch-norm-simd.js';
 import { simdKernels, simdLoadError } from '../harness/backends/ort-cpu/simd/simd-kernels.js';

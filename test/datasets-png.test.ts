@@ -1,6 +1,6 @@
 import test from 'ava';
 import sharp from 'sharp';
-import { encodePng } from '../harness/data/make-synthetic-png.js';
+import { encodePng } from '../harness/data/synthetic/png.js';
 
 // random bytes are the hardest case for the Sub filter's wrap-around arithmetic; sharp (libvips/libspng)
 // decodes, so the check is independent of our encoder

@@ -3,10 +3,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { UserError } from '../harness/errors.js';
-import { planSplits } from '../harness/data/make-synthetic.js';
-import { checkDataset } from '../harness/data/registry-check.js';
-import { DEFAULT_REGISTRY_FILE, loadRegistry, openTrainSet, resolveDataRoot, resolveDataset } from '../harness/data/registry.js';
+import { UserError } from '../harness/core/errors.js';
+import { planSplits } from '../harness/data/synthetic/make.js';
+import { checkDataset } from '../harness/data/registry/check.js';
+import { DEFAULT_REGISTRY_FILE, loadRegistry, openTrainSet, resolveDataRoot, resolveDataset } from '../harness/data/registry/registry.js';
 import { SHARED_DATA } from './helpers/shared-data.js';
 
 const work = mkdtempSync(join(tmpdir(), 'flb-registry-'));

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { renderFace, renderFaceSample, type SynthFaceConfig } from '../harness/data/synthetic-faces.js';
+import { renderFace, renderFaceSample, type SynthFaceConfig } from '../harness/data/synthetic/faces.js';
 
 const grey32: SynthFaceConfig = { seed: 5, size: 32, channels: 1, identitySpread: 1, nuisance: 0.8 };
 

@@ -1,7 +1,7 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import { availableBackends, initEngine } from '../harness/engine.js';
-import { UserError } from '../harness/errors.js';
+import { availableBackends, initEngine } from '../harness/engine/backend-choice.js';
+import { UserError } from '../harness/core/errors.js';
 
 /** One conv layer's forward and backward: needs Conv2DBackpropFilter, which tfjs-backend-wasm lacks. */
 const convTrainingProbe = () => {

@@ -4,8 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { createBackbone, findBackbonePlugin } from '../harness/backbone-registry.js';
-import { initEngine } from '../harness/engine.js';
+import { createBackbone, findBackbonePlugin } from '../harness/plugins/backbones/registry.js';
+import { initEngine } from '../harness/engine/backend-choice.js';
 import { dlibResnetForward, loadDlibResnetWeights } from '../harness/face/dlib-resnet.js';
 import { loadFaceApi } from '../harness/face/faceapi-nets.js';
 import { readFeatureSet } from '../harness/formats/feature-set.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keyLookup, keysPathFor, readFeatureSet, writeFeatureSet } from '../harness/formats/feature-set.js';
 import { writeNpy } from '../harness/formats/npy.js';
-import { UserError } from '../harness/errors.js';
+import { UserError } from '../harness/core/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flb-fs-'));
 

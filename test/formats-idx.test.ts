@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { readIdx, writeIdx } from '../harness/formats/idx.js';
-import { openIdxTrainSet } from '../harness/data/idx-train-set.js';
-import { UserError } from '../harness/errors.js';
+import { openIdxTrainSet } from '../harness/data/readers/idx-train-set.js';
+import { UserError } from '../harness/core/errors.js';
 
 const root = mkdtempSync(join(tmpdir(), 'flb-idx-'));
 

@@ -10,7 +10,7 @@ import {
   writeIjbcLandmarks,
   writeIjbcTemplatePairs,
 } from '../harness/formats/ijbc-meta.js';
-import { UserError } from '../harness/errors.js';
+import { UserError } from '../harness/core/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flb-ijbc-'));
 

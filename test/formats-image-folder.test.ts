@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { openImageFolder } from '../harness/data/image-folder.js';
+import { openImageFolder } from '../harness/data/readers/image-folder.js';
 import { decodeImage, flipHorizontal } from '../harness/formats/image.js';
-import { UserError } from '../harness/errors.js';
+import { UserError } from '../harness/core/errors.js';
 
 const root = mkdtempSync(join(tmpdir(), 'flb-imgfolder-'));
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lfwImageKey, lfwPairKeys, readLfwPairs, writeLfwPairs } from '../harness/formats/lfw-pairs.js';
-import { UserError } from '../harness/errors.js';
+import { UserError } from '../harness/core/errors.js';
 import { sharedDataPath } from './helpers/shared-data.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flb-lfw-'));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readMatio, writeMatio } from '../harness/formats/matio.js';
 import { readMatioFeatureSet, writeMatioFeatureSet } from '../harness/formats/matio-feature-set.js';
-import { UserError } from '../harness/errors.js';
+import { UserError } from '../harness/core/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flb-matio-'));
 

@@ -10,7 +10,7 @@ import {
   writeFacescrubList,
   writeMegafaceList,
 } from '../harness/formats/megaface-lists.js';
-import { UserError } from '../harness/errors.js';
+import { UserError } from '../harness/core/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flb-megaface-'));
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readNpy, readNpyHeader, writeNpy } from '../harness/formats/npy.js';
-import { UserError } from '../harness/errors.js';
+import { UserError } from '../harness/core/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flb-npy-'));
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { encodeRecord, IndexedRecordFile, RecordFile, writeIndexedRecordFile } from '../harness/formats/recordio.js';
 import { packRecord, unpackRecord, writeInsightfaceRec } from '../harness/formats/insightface-rec.js';
-import { openRecordIOTrainSet } from '../harness/data/recordio-train-set.js';
-import { UserError } from '../harness/errors.js';
+import { openRecordIOTrainSet } from '../harness/data/readers/recordio-train-set.js';
+import { UserError } from '../harness/core/errors.js';
 
 const root = mkdtempSync(join(tmpdir(), 'flb-rec-'));
 

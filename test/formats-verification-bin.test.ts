@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeVerificationBin, readVerificationBin, writeVerificationBin } from '../harness/formats/verification-bin.js';
 import { decodeImage } from '../harness/formats/image.js';
-import { UserError } from '../harness/errors.js';
+import { UserError } from '../harness/core/errors.js';
 import { sharedDataPath } from './helpers/shared-data.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flb-bin-'));

@@ -1,10 +1,10 @@
 import test from 'ava';
 import seedrandom from 'seedrandom';
-import { availableBackends, initEngine } from '../harness/engine.js';
-import { UserError } from '../harness/errors.js';
-import { createLossHead, findLossPlugin } from '../harness/loss-registry.js';
-import type { RawParams } from '../harness/plugin-params.js';
-import { probeLoss, type ProbeInput, type ProbeOutput } from '../harness/plugin-probe.js';
+import { availableBackends, initEngine } from '../harness/engine/backend-choice.js';
+import { UserError } from '../harness/core/errors.js';
+import { createLossHead, findLossPlugin } from '../harness/plugins/losses/registry.js';
+import type { RawParams } from '../harness/plugins/params.js';
+import { probeLoss, type ProbeInput, type ProbeOutput } from '../harness/plugins/losses/probe.js';
 import {
   adacosNextScale,
   cosines,

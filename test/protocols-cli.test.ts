@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFeatureSet } from '../harness/formats/feature-set.js';
 import { writeNpy } from '../harness/formats/npy.js';
-import { UserError } from '../harness/errors.js';
-import { loadPairs } from '../harness/commands/eval-lfw.js';
-import { runMegaface, type MegafaceFlags } from '../harness/commands/eval-megaface.js';
-import { runIjbc } from '../harness/commands/eval-ijbc.js';
-import { evaluateFromRun } from '../harness/commands/eval-from-run.js';
+import { UserError } from '../harness/core/errors.js';
+import { loadPairs } from '../harness/cli/commands/eval-lfw.js';
+import { runMegaface, type MegafaceFlags } from '../harness/cli/commands/eval-megaface.js';
+import { runIjbc } from '../harness/cli/commands/eval-ijbc.js';
+import { evaluateFromRun } from '../harness/cli/commands/eval-from-run.js';
 
 /** `flb eval …` end to end in a child process: exit code, stdout, stderr. */
-const cli = fileURLToPath(new URL('../harness/cli.ts', import.meta.url));
+const cli = fileURLToPath(new URL('../harness/cli/main.ts', import.meta.url));
 function flb(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', cli, 'eval', ...args, '--threads', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -2,7 +2,7 @@ import test from 'ava';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UserError } from '../harness/errors.js';
+import { UserError } from '../harness/core/errors.js';
 import { buildResultsTable } from '../reports/results-table.js';
 import { loadSweep } from '../reports/sweep-data.js';
 import { resultsTableCsv } from '../reports/table-csv.js';

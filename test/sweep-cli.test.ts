@@ -45,7 +45,7 @@ const leaderboardOf = (dir: string) => {
 };
 
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const CLI = fileURLToPath(new URL('../harness/cli.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../harness/cli/main.ts', import.meta.url));
 
 /** Starts `flb ARGS` and SIGKILLs it once `ready()` holds; resolves when the process is gone. */
 function killWhen(args: string[], ready: () => boolean): Promise<{ killed: boolean }> {

@@ -2,7 +2,7 @@ import test from 'ava';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { definitionHash } from '../harness/run-store.js';
+import { definitionHash } from '../harness/run-store/run-store.js';
 import { selectRuns } from '../harness/sweep/run-selection.js';
 import { parseSweepConfig, readSweepConfig } from '../harness/sweep/sweep-config.js';
 import { planSweep } from '../harness/sweep/sweep-plan.js';

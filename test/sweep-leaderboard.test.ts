@@ -2,7 +2,7 @@ import test from 'ava';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileRunStore } from '../harness/run-store.js';
+import { FileRunStore } from '../harness/run-store/run-store.js';
 import { buildLeaderboard } from '../harness/sweep/leaderboard-build.js';
 import { writeLeaderboard } from '../harness/sweep/leaderboard-files.js';
 import { summaryTable } from '../harness/sweep/summary-table.js';

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ResolvedDataset } from '../data/registry.js';
-import { UserError } from '../errors.js';
+import type { ResolvedDataset } from '../data/registry/registry.js';
+import { UserError } from '../core/errors.js';
 import { readFeatureSet, writeFeatureSet } from '../formats/feature-set.js';
 import { readLfwPairs } from '../formats/lfw-pairs.js';
-import { startProgress, type ProgressMode } from '../progress.js';
+import { startProgress, type ProgressMode } from '../core/progress.js';
 import type { RunConfig } from '../training/definition.js';
 
 /**

@@ -1,17 +1,17 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Piscina } from 'piscina';
-import { tsWorkerExecArgv } from '../worker-exec-argv.js';
-import { ensureDataset } from '../data/registry.js';
-import { initEngine } from '../engine.js';
-import { UserError } from '../errors.js';
+import { tsWorkerExecArgv } from '../core/worker-exec-argv.js';
+import { ensureDataset } from '../data/registry/registry.js';
+import { initEngine } from '../engine/backend-choice.js';
+import { UserError } from '../core/errors.js';
 import { alignDataset, alignedDataset, type AlignSummary } from '../face/align-dataset.js';
 import type { DetectorName } from '../face/detectors.js';
 import { DLIB_EMBEDDING_DIM, DLIB_PENULTIMATE_DIM } from '../face/dlib-resnet.js';
 import { faceTemplate } from '../face/face-template.js';
 import { writeFeatureSet } from '../formats/feature-set.js';
-import { lfwImageKeys, type LfwImageSelection } from '../data/lfw-image-keys.js';
-import { startProgress, type ProgressMode } from '../progress.js';
+import { lfwImageKeys, type LfwImageSelection } from '../data/readers/lfw-image-keys.js';
+import { startProgress, type ProgressMode } from '../core/progress.js';
 import type { PretrainedTask } from './pretrained-worker.js';
 
 /** Pretrained models `flb embed --pretrained` knows; weights come from npm packages, never downloaded. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { alignFace } from '../align/align-face.js';
-import type { ResolvedDataset } from '../data/registry.js';
-import { UserError } from '../errors.js';
+import type { ResolvedDataset } from '../data/registry/registry.js';
+import { UserError } from '../core/errors.js';
 import { readIjbcFaceTidMid, readIjbcLandmarks, type IjbcLandmarks } from '../formats/ijbc-meta.js';
 import { decodeImage, resizeRaw, type ImageSpec } from '../formats/image.js';
 import { lfwPairKeys, readLfwPairs } from '../formats/lfw-pairs.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { initEngine } from '../engine.js';
+import { initEngine } from '../engine/backend-choice.js';
 import { chipBatch, chipOf } from '../face/chip-input.js';
 import { DLIB_CHIP_SIZE, dlibResnetForward, loadDlibResnetWeights, type DlibResnetWeights } from '../face/dlib-resnet.js';
 import { decodeImageNative } from '../formats/image.js';

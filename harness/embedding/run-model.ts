@@ -1,9 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
-import { createBackbone, findBackbonePlugin } from '../backbone-registry.js';
-import type { RunHandle } from '../run-store.js';
+import { createBackbone, findBackbonePlugin } from '../plugins/backbones/registry.js';
+import type { RunHandle } from '../run-store/run-store.js';
 import { hasCheckpoint, loadBackboneWeights } from '../training/checkpoint.js';
 import type { RunConfig } from '../training/definition.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 
 /** The trained backbone of a run, rebuilt from its config and loaded from its checkpoint. */
 export async function loadRunBackbone(run: RunHandle): Promise<{ model: tf.LayersModel; config: RunConfig }> {

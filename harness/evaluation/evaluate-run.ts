@@ -1,13 +1,13 @@
 import { dirname } from 'node:path';
 import { evaluateLfw } from '../../protocols/evaluate-lfw.js';
-import { runIjbc } from '../commands/eval-ijbc.js';
-import { loadPairs } from '../commands/eval-lfw.js';
-import { runMegaface } from '../commands/eval-megaface.js';
-import { withScoringPool } from '../commands/eval-output.js';
-import { resolveDataset } from '../data/registry.js';
+import { runIjbc } from '../cli/commands/eval-ijbc.js';
+import { loadPairs } from '../cli/commands/eval-lfw.js';
+import { runMegaface } from '../cli/commands/eval-megaface.js';
+import { withScoringPool } from '../cli/commands/eval-output.js';
+import { resolveDataset } from '../data/registry/registry.js';
 import { embedRun } from '../embedding/embed-run.js';
-import type { ProgressMode } from '../progress.js';
-import type { RunHandle } from '../run-store.js';
+import type { ProgressMode } from '../core/progress.js';
+import type { RunHandle } from '../run-store/run-store.js';
 import type { RunConfig } from '../training/definition.js';
 
 export interface EvaluateRunOptions {

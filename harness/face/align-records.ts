@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Point } from '../align/similarity-transform.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import type { DetectorName } from './detectors.js';
 
 /**

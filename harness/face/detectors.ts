@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import type { FaceBox } from './central-face.js';
 import type { FaceApi, FaceNetName } from './faceapi-nets.js';
 

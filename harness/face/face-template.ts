@@ -1,7 +1,7 @@
 import { arcfaceTemplate } from '../align/arcface-template.js';
 import { dlibChipTemplate } from '../align/dlib-template.js';
 import type { Point } from '../align/similarity-transform.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 
 /** Where the five points land in an aligned crop, per recognition model family. */
 export const FACE_TEMPLATES = ['dlib150', 'arcface112'] as const;

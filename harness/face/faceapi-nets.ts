@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 
 /**
  * The parts of @vladmandic/face-api this project uses, typed narrowly so that the package's own bundled tfjs

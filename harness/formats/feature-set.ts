@@ -1,6 +1,6 @@
 import { readFileSync, renameSync, rmSync } from 'node:fs';
-import { UserError } from '../errors.js';
-import { tempPathFor, writeFileAtomic } from '../atomic-write.js';
+import { UserError } from '../core/errors.js';
+import { tempPathFor, writeFileAtomic } from '../core/atomic-write.js';
 import { readNpy, readNpyHeader, writeNpy, type NpyDtype } from './npy.js';
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { UserError } from '../errors.js';
-import { writeFileAtomic } from '../atomic-write.js';
+import { UserError } from '../core/errors.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
 
 /**
  * IDX files (MNIST, Fashion-MNIST), plain or gzipped: two zero bytes, a type code, the number of dimensions,

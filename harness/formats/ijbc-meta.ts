@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import { expectFieldCount, intField, numberField, readFieldLines, readIntColumns, writeFieldLines } from './text-lines.js';
 
 /**

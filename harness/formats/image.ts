@@ -1,6 +1,6 @@
 import sharp from 'sharp';
-import { UserError } from '../errors.js';
-import { normalisePixel } from '../data/train-set.js';
+import { UserError } from '../core/errors.js';
+import { normalisePixel } from '../data/readers/train-set.js';
 
 /** What the backbone wants: [height, width] and grey (1) or RGB (3). */
 export interface ImageSpec {

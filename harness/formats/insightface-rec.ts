@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../errors.js';
-import { writeFileAtomic } from '../atomic-write.js';
+import { UserError } from '../core/errors.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import { writeIndexedRecordFile, type IndexedRecordFile } from './recordio.js';
 
 /**

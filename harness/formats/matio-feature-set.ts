@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { UserError } from '../errors.js';
-import { startProgress, type ProgressMode } from '../progress.js';
+import { UserError } from '../core/errors.js';
+import { startProgress, type ProgressMode } from '../core/progress.js';
 import type { FeatureSet } from './feature-set.js';
 import { readMatio, writeMatio } from './matio.js';
 

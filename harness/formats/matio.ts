@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { UserError } from '../errors.js';
-import { writeFileAtomic } from '../atomic-write.js';
+import { UserError } from '../core/errors.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
 
 /**
  * The MegaFace devkit's per-image feature file (its matio.py / matio.h): a 16-byte header of four little-endian

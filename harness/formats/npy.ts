@@ -1,8 +1,8 @@
 import { closeSync, fstatSync } from 'node:fs';
 import { endianness } from 'node:os';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import { decodeFloat16Into, encodeFloat16 } from './float16.js';
-import { IO_CHUNK_BYTES, openForReading, readFully, writeAll, writeStreamedAtomic } from './file-io.js';
+import { IO_CHUNK_BYTES, openForReading, readFully, writeAll, writeStreamedAtomic } from '../core/file-io.js';
 
 /**
  * numpy's .npy format (versions 1.0, 2.0, 3.0), restricted to what feature sets use: little-endian float32

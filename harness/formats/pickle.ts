@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 
 /**
  * Just enough of Python's pickle (protocols 2–4, as Python 2 and 3 write them) to read data files such as

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, readFileSync } from 'node:fs';
-import { UserError } from '../errors.js';
-import { openForReading, readFully, writeAll, writeStreamedAtomic } from './file-io.js';
-import { writeFileAtomic } from '../atomic-write.js';
+import { UserError } from '../core/errors.js';
+import { openForReading, readFully, writeAll, writeStreamedAtomic } from '../core/file-io.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
 
 /**
  * MXNet / dmlc-core RecordIO framing, as insightface's train.rec uses it, with the train.idx index

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { UserError } from '../errors.js';
-import { writeFileAtomic } from '../atomic-write.js';
+import { UserError } from '../core/errors.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
 
 /** One non-blank line of a protocol text file, with its 1-based line number for error messages. */
 export interface NumberedLine {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { UserError } from '../errors.js';
-import { writeFileAtomic } from '../atomic-write.js';
+import { UserError } from '../core/errors.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import { PickleWriter, unpickle } from './pickle.js';
 import { numpyPickleHooks, PickledArray, PickledScalar } from './pickle-numpy.js';
 

@@ -1,8 +1,8 @@
 import { emptyRowTopK, LargestK, mergeRowTopK } from './top-k.js';
 import { runShards, shardRange, type Shard } from './shards.js';
 import type { ScoringPool } from './pool.js';
-import type { Progress } from '../progress.js';
-import { UserError } from '../errors.js';
+import type { Progress } from '../core/progress.js';
+import { UserError } from '../core/errors.js';
 
 /**
  * Probes × gallery scoring without the score matrix: workers stream column shards and return per-probe

@@ -1,7 +1,7 @@
 import { runShards, shardRange } from './shards.js';
 import { sharedFloat64 } from './shared-arrays.js';
 import type { ScoringPool } from './pool.js';
-import type { Progress } from '../progress.js';
+import type { Progress } from '../core/progress.js';
 
 /** Pairs per task: ~0.1 s of work each at 512-d. */
 const PAIRS_PER_SHARD = 1 << 17;

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { tsWorkerExecArgv } from '../worker-exec-argv.js';
+import { tsWorkerExecArgv } from '../core/worker-exec-argv.js';
 import type { ScoringResultOf, ScoringTask, ScoringWorkerData } from './tasks.js';
 
 /**

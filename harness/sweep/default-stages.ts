@@ -1,11 +1,11 @@
-import { findBackbonePlugin } from '../backbone-registry.js';
-import { openTrainSet } from '../data/registry.js';
-import type { TrainSet } from '../data/train-set.js';
+import { findBackbonePlugin } from '../plugins/backbones/registry.js';
+import { openTrainSet } from '../data/registry/registry.js';
+import type { TrainSet } from '../data/readers/train-set.js';
 import { embedRun } from '../embedding/embed-run.js';
-import type { BackendChoice } from '../engine.js';
+import type { BackendChoice } from '../engine/backend-choice.js';
 import { evaluateRun } from '../evaluation/evaluate-run.js';
-import { findLossPlugin } from '../loss-registry.js';
-import type { ProgressMode } from '../progress.js';
+import { findLossPlugin } from '../plugins/losses/registry.js';
+import type { ProgressMode } from '../core/progress.js';
 import type { RunConfig } from '../training/definition.js';
 import { openRunTrainSet } from '../training/run-train-set.js';
 import { train } from '../training/trainer.js';

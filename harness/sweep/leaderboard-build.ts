@@ -1,4 +1,4 @@
-import type { RunStore } from '../run-store.js';
+import type { RunStore } from '../run-store/run-store.js';
 import type { Leaderboard, LeaderboardRow, MetricDefinition, MetricSummary, RunFailure } from './leaderboard.js';
 import { metricsOf } from './protocol-metrics.js';
 import { storedResult } from './run-work.js';

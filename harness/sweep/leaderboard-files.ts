@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { join } from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from '../atomic-write.js';
+import { writeFileAtomic, writeJsonAtomic } from '../core/atomic-write.js';
 import type { Leaderboard } from './leaderboard.js';
 
 /** Writes leaderboard.json and leaderboard.csv into the sweep folder, each atomically; returns their paths. */

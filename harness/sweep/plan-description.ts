@@ -1,4 +1,4 @@
-import type { RunStore } from '../run-store.js';
+import type { RunStore } from '../run-store/run-store.js';
 import { isFinished, runWork, type RunWork } from './run-work.js';
 import type { PlannedDataset, PlannedRun, SweepPlan } from './sweep-plan.js';
 

@@ -1,6 +1,6 @@
-import { checkFold } from '../data/fold-holdout.js';
-import { resolveDataset, type DatasetEntry, type DatasetFormat, type RegistryOptions } from '../data/registry.js';
-import { UserError } from '../errors.js';
+import { checkFold } from '../data/readers/fold-holdout.js';
+import { resolveDataset, type DatasetEntry, type DatasetFormat, type RegistryOptions } from '../data/registry/registry.js';
+import { UserError } from '../core/errors.js';
 import { readLfwPairs } from '../formats/lfw-pairs.js';
 import type { FoldsConfig } from './sweep-config.js';
 import type { PlannedEvaluation } from './sweep-plan.js';

@@ -1,4 +1,4 @@
-import type { DatasetRole } from '../data/registry.js';
+import type { DatasetRole } from '../data/registry/registry.js';
 import type { MetricDefinition } from './leaderboard.js';
 
 /**

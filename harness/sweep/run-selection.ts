@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import type { PlannedRun } from './sweep-plan.js';
 
 /**

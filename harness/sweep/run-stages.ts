@@ -1,4 +1,4 @@
-import type { RunHandle, RunState } from '../run-store.js';
+import type { RunHandle, RunState } from '../run-store/run-store.js';
 import type { RunDefinition } from '../training/definition.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { RunHandle, RunStatus } from '../run-store.js';
+import type { RunHandle, RunStatus } from '../run-store/run-store.js';
 import type { PlannedEvaluation, PlannedRun } from './sweep-plan.js';
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
-import { BACKEND_CHOICES, type BackendChoice } from '../engine.js';
-import { UserError } from '../errors.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../engine/backend-choice.js';
+import { UserError } from '../core/errors.js';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../training/settings.js';
 
 /**

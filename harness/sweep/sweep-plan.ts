@@ -1,11 +1,11 @@
-import { findBackbonePlugin, type LoadedBackbonePlugin } from '../backbone-registry.js';
-import { datasetStatus, getDataset, missingFiles, resolveDataset, type DatasetEntry, type DatasetStatus, type RegistryOptions } from '../data/registry.js';
-import { FEATURE_FORMATS } from '../data/registry-schema.js';
-import { UserError } from '../errors.js';
+import { findBackbonePlugin, type LoadedBackbonePlugin } from '../plugins/backbones/registry.js';
+import { datasetStatus, getDataset, missingFiles, resolveDataset, type DatasetEntry, type DatasetStatus, type RegistryOptions } from '../data/registry/registry.js';
+import { FEATURE_FORMATS } from '../data/registry/schema.js';
+import { UserError } from '../core/errors.js';
 import { resultName } from '../evaluation/evaluate-run.js';
-import { lossParams, loadLossPlugins, type LoadedLossPlugin } from '../loss-registry.js';
-import { resolveParams, type ResolvedParams } from '../plugin-params.js';
-import { definitionHash } from '../run-store.js';
+import { lossParams, loadLossPlugins, type LoadedLossPlugin } from '../plugins/losses/registry.js';
+import { resolveParams, type ResolvedParams } from '../plugins/params.js';
+import { definitionHash } from '../run-store/run-store.js';
 import type { RunDefinition } from '../training/definition.js';
 import { protocolOfRole, type Protocol } from './protocol-metrics.js';
 import { planFolds, type PlannedFolds } from './plan-folds.js';

@@ -1,6 +1,6 @@
 import { hasCheckpoint } from '../training/checkpoint.js';
-import { startProgress, type Progress, type ProgressMode } from '../progress.js';
-import type { RunHandle, RunState, RunStore } from '../run-store.js';
+import { startProgress, type Progress, type ProgressMode } from '../core/progress.js';
+import type { RunHandle, RunState, RunStore } from '../run-store/run-store.js';
 import { isFinished, runWork, storedResult, type RunWork } from './run-work.js';
 import type { SweepStages } from './run-stages.js';
 import { runLabel, type PlannedRun, type SweepPlan } from './sweep-plan.js';

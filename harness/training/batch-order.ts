@@ -1,5 +1,5 @@
 import seedrandom from 'seedrandom';
-import type { TrainSet } from '../data/train-set.js';
+import type { TrainSet } from '../data/readers/train-set.js';
 import { flipHorizontal } from '../formats/image.js';
 
 /**

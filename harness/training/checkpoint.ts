@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeDirAtomic, writeFileAtomic, writeJsonAtomic } from '../atomic-write.js';
-import { UserError } from '../errors.js';
-import type { LossHead } from '../loss-plugin.js';
+import { writeDirAtomic, writeFileAtomic, writeJsonAtomic } from '../core/atomic-write.js';
+import { UserError } from '../core/errors.js';
+import type { LossHead } from '../plugins/losses/contract.js';
 import type { MomentumSgd } from './sgd.js';
 import { readTensorBundle, writeTensorBundle } from './tensor-bundle.js';
 

@@ -1,5 +1,5 @@
-import type { Holdout } from '../data/fold-holdout.js';
-import type { RawParams } from '../plugin-params.js';
+import type { Holdout } from '../data/readers/fold-holdout.js';
+import type { RawParams } from '../plugins/params.js';
 import type { TrainSettings } from './settings.js';
 
 /**

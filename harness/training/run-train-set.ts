@@ -1,7 +1,7 @@
-import { holdOutFold } from '../data/fold-holdout.js';
-import { ensureDataset, openTrainSet, type OpenOptions } from '../data/registry.js';
-import type { TrainSet } from '../data/train-set.js';
-import { UserError } from '../errors.js';
+import { holdOutFold } from '../data/readers/fold-holdout.js';
+import { ensureDataset, openTrainSet, type OpenOptions } from '../data/registry/registry.js';
+import type { TrainSet } from '../data/readers/train-set.js';
+import { UserError } from '../core/errors.js';
 import { readLfwPairs } from '../formats/lfw-pairs.js';
 import type { RunDefinition } from './definition.js';
 

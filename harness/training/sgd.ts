@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { sgdMomentumStep } from '../fused-ops/sgd-momentum-step.js';
+import { sgdMomentumStep } from '../engine/fused-ops/sgd-momentum-step.js';
 
 /**
  * SGD with momentum and L2 weight decay, in PyTorch's form (the one insightface trains with):

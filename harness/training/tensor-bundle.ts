@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from '../atomic-write.js';
-import { UserError } from '../errors.js';
+import { writeFileAtomic, writeJsonAtomic } from '../core/atomic-write.js';
+import { UserError } from '../core/errors.js';
 
 /** A list of float32 tensors as NAME.json (shapes) + NAME.bin (the values, concatenated, little-endian). */
 export function writeTensorBundle(dir: string, name: string, tensors: readonly tf.Tensor[]): void {

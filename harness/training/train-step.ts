@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { crossEntropy } from '../loss-kit.js';
-import type { LossHead } from '../loss-plugin.js';
+import { crossEntropy } from '../plugins/losses/kit.js';
+import type { LossHead } from '../plugins/losses/contract.js';
 
 export interface StepResult {
   loss: number;

@@ -1,5 +1,5 @@
-import { renderFace } from '../../harness/data/synthetic-faces.js';
-import { normalisePixel, type TrainSet } from '../../harness/data/train-set.js';
+import { renderFace } from '../../harness/data/synthetic/faces.js';
+import { normalisePixel, type TrainSet } from '../../harness/data/readers/train-set.js';
 
 /** A small synthetic face set held in memory, for training tests that should not touch the disk. */
 export function memoryTrainSet(opts: { identities: number; perIdentity: number; size?: number; seed?: number }): TrainSet {

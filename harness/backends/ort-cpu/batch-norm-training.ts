@@ -1,5 +1,5 @@
 import type { TensorInfo } from '@tensorflow/tfjs';
-import type { BatchNormTrainingGradInputs, BatchNormTrainingInputs } from '../../fused-ops/batch-norm-training.js';
+import type { BatchNormTrainingGradInputs, BatchNormTrainingInputs } from '../../engine/fused-ops/batch-norm-training.js';
 import { float32Data, float32Output } from './tensor-io.js';
 import type { OrtKernelArgs } from './kernel-types.js';
 import { batchNormTrainingForwardSimd, batchNormTrainingGradientSimd } from './simd/batch-norm-simd.js';

@@ -6,7 +6,7 @@ import { ortEligible, float32Data, float32Output } from './tensor-io.js';
 import { largeEnoughForOrt } from './ort-size-policy.js';
 import type { OrtKernelArgs, ReferenceKernel } from './kernel-types.js';
 import { preluSimd } from './simd/activations-simd.js';
-import { repeatsAlong } from '../../fused-ops/prelu.js';
+import { repeatsAlong } from '../../engine/fused-ops/prelu.js';
 
 /**
  * Elementwise kernels on ORT (multi-threaded, vectorised). tfjs-backend-cpu's binary ops fall back to a

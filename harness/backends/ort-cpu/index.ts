@@ -15,10 +15,10 @@ import { batchNormTrainingGradKernel, batchNormTrainingKernel } from './batch-no
 import { preluGradKernel } from './prelu-grad.js';
 import { makeReluKernel, reluGradKernel } from './relu.js';
 import { sgdMomentumStepKernel } from './sgd-momentum-step.js';
-import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from '../../fused-ops/batch-norm-training.js';
-import { PRELU_GRAD } from '../../fused-ops/prelu.js';
-import { RELU_GRAD } from '../../fused-ops/relu.js';
-import { SGD_MOMENTUM_STEP } from '../../fused-ops/sgd-momentum-step.js';
+import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from '../../engine/fused-ops/batch-norm-training.js';
+import { PRELU_GRAD } from '../../engine/fused-ops/prelu.js';
+import { RELU_GRAD } from '../../engine/fused-ops/relu.js';
+import { SGD_MOMENTUM_STEP } from '../../engine/fused-ops/sgd-momentum-step.js';
 import type { ReferenceKernel } from './kernel-types.js';
 import { loadSimdKernels } from './simd/simd-kernels.js';
 

@@ -1,5 +1,5 @@
 import type { TensorInfo } from '@tensorflow/tfjs';
-import type { PreluGradInputs } from '../../fused-ops/prelu.js';
+import type { PreluGradInputs } from '../../engine/fused-ops/prelu.js';
 import { float32Data, float32Output } from './tensor-io.js';
 import type { OrtKernelArgs } from './kernel-types.js';
 import { preluGradientSimd } from './simd/activations-simd.js';

@@ -1,5 +1,5 @@
 import type { TensorInfo } from '@tensorflow/tfjs';
-import type { ReluGradInputs } from '../../fused-ops/relu.js';
+import type { ReluGradInputs } from '../../engine/fused-ops/relu.js';
 import { cachedSession } from './session-cache.js';
 import { float32Value, shapeKey } from './graph-values.js';
 import { largeEnoughForOrt } from './ort-size-policy.js';

@@ -1,5 +1,5 @@
 import type { TensorInfo } from '@tensorflow/tfjs';
-import type { SgdMomentumStepAttrs, SgdMomentumStepInputs } from '../../fused-ops/sgd-momentum-step.js';
+import type { SgdMomentumStepAttrs, SgdMomentumStepInputs } from '../../engine/fused-ops/sgd-momentum-step.js';
 import { float32Data, float32Output } from './tensor-io.js';
 import type { OrtKernelArgs } from './kernel-types.js';
 import { sgdMomentumStepSimd } from './simd/sgd-simd.js';

@@ -1,4 +1,4 @@
-import type { SgdMomentumStepAttrs } from '../../../fused-ops/sgd-momentum-step.js';
+import type { SgdMomentumStepAttrs } from '../../../engine/fused-ops/sgd-momentum-step.js';
 import { elementwiseOverChunks, simdKernels } from './simd-kernels.js';
 
 /**

@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { existsSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { UserError } from '../../core/errors.js';
+import { integerOption, progressModeFrom } from '../options.js';
+import { writeReport } from '../../../reports/write-report.js';
+
+interface ReportFlags {
+  sweep: string;
+  out?: string;
+  pngScale: number;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** `flb report --sweep DIR [--out DIR]`: paper tables, figures and a self-contained index.html for a sweep. */
+export function register(program: Command): void {
+  program
+    .command('report')
+    .description('write paper-style tables (Markdown, LaTeX, CSV), figures (Vega-Lite, SVG, PNG) and an offline index.html for a sweep')
+    .requiredOption('--sweep <dir>', 'sweep folder holding leaderboard.json and its runs (runs/<sweep>)')
+    .option('--out <dir>', 'output folder (default: <sweep>/report); replaced as a whole')
+    .option('--png-scale <n>', 'PNG size relative to the SVG (3 ≈ 300 dpi at one column width)', integerOption(1, 8), 3)
+    .option('--json', 'print only a JSON summary of what was written')
+    .option('--quiet', 'no progress output')
+    .action(async (flags: ReportFlags) => {
+      const sweepDir = resolve(flags.sweep);
+      if (!existsSync(sweepDir) || !statSync(sweepDir).isDirectory()) throw new UserError(`--sweep ${flags.sweep}: no such folder`);
+      const outDir = resolve(flags.out ?? join(sweepDir, 'report'));
+      const summary = await writeReport({
+        sweepDir,
+        outDir,
+        command: ['flb', 'report', ...process.argv.slice(process.argv.indexOf('report') + 1)],
+        progress: progressModeFrom(flags),
+        pngScale: flags.pngScale,
+      });
+      if (flags.json) {
+        process.stdout.write(JSON.stringify(summary) + '\n');
+        return;
+      }
+      const shown = relative(process.cwd(), outDir) || '.';
+      const lines = [
+        `report written to ${shown}/`,
+        `  open ${join(shown, 'index.html')} in a browser (works offline)`,
+        `  tables: ${summary.files.filter((f) => f.startsWith('tables/')).join(', ')}`,
+        `  figures: ${summary.figures.length} (${summary.figures.join(', ')})`,
+        ...summary.skipped.map((s) => `  not drawn: ${s.title}: ${s.reason}`),
+      ];
+      process.stdout.write(lines.join('\n') + '\n');
+    });
+}

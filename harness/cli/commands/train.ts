@@ -1,0 +1,205 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { join } from 'node:path';
+import { findBackbonePlugin } from '../../plugins/backbones/registry.js';
+import { backendOption, collect, integerOption, numberOption, progressModeFrom } from '../options.js';
+import type { Holdout } from '../../data/readers/fold-holdout.js';
+import { getDataset } from '../../data/registry/registry.js';
+import type { BackendChoice } from '../../engine/backend-choice.js';
+import { ExitCode, UserError } from '../../core/errors.js';
+import { findLossPlugin } from '../../plugins/losses/registry.js';
+import { parseParamFlags } from '../../plugins/params.js';
+import { definitionHash, runAt } from '../../run-store/run-store.js';
+import type { RunConfig, RunDefinition } from '../../training/definition.js';
+import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../../training/settings.js';
+import { openRunTrainSet } from '../../training/run-train-set.js';
+import { train, type TrainOutcome } from '../../training/trainer.js';
+
+interface TrainFlags {
+  loss?: string;
+  param: string[];
+  plugin: string[];
+  backbone?: string;
+  backbonePlugin: string[];
+  backboneParam: string[];
+  dataset: string;
+  holdout?: Holdout;
+  dataRoot?: string;
+  steps?: number;
+  epochs?: number;
+  batchSize: number;
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+  schedule: TrainSettings['schedule'];
+  warmup: number;
+  seed: number;
+  embeddingDim: number;
+  flip: boolean;
+  logEvery: number;
+  checkpointEvery: number;
+  backend?: BackendChoice;
+  out?: string;
+  resume?: string;
+  force?: boolean;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  const d = DEFAULT_TRAIN_SETTINGS;
+  program
+    .command('train')
+    .description('train a backbone with one loss plugin; writes a run directory (config, metrics, checkpoint, status)')
+    .option('--loss <name|file>', 'loss plugin: a built-in name (flb plugins list) or a .ts file')
+    .option('--param <k=v>', 'loss parameter, repeatable (e.g. --param m=0.5)', collect, [])
+    .option('--plugin <file>', 'load an extra loss plugin file, repeatable', collect, [])
+    .option('--backbone <name|file>', "backbone plugin (default: the dataset's default backbone, else mlp)")
+    .option('--backbone-param <k=v>', 'backbone parameter, repeatable', collect, [])
+    .option('--backbone-plugin <file>', 'load an extra backbone plugin file, repeatable', collect, [])
+    .option('--dataset <name>', 'training dataset from datasets.json', 'synth-tiny')
+    .option('--holdout <dataset:k>', "hold out fold k of an lfw dataset's pairs.txt: train only on the other folds' identities", holdoutOption)
+    .option('--data-root <dir>', 'where datasets live (default: $FLB_DATA_ROOT or ./data)')
+    .option('--steps <n>', `training steps (default ${d.steps})`, integerOption(1))
+    .option('--epochs <n>', 'train for this many passes over the dataset instead of --steps', numberOption(1e-6))
+    .option('--batch-size <n>', 'images per step', integerOption(1), d.batchSize)
+    .option('--lr <x>', 'peak learning rate', numberOption(0), d.lr)
+    .option('--momentum <x>', 'SGD momentum', numberOption(0, 1), d.momentum)
+    .option('--weight-decay <x>', 'L2 weight decay', numberOption(0), d.weightDecay)
+    .option('--schedule <kind>', 'learning-rate schedule: step | cosine | constant', scheduleOption, d.schedule)
+    .option('--warmup <n>', 'linear warm-up steps', integerOption(0), d.warmupSteps)
+    .option('--seed <n>', 'random seed (initialisation, batch order, augmentation)', integerOption(0), d.seed)
+    .option('--embedding-dim <n>', 'embedding size', integerOption(1), d.embeddingDim)
+    .option('--no-flip', 'no random horizontal flips')
+    .option('--log-every <n>', 'a metrics.jsonl line every n steps', integerOption(1), d.logEvery)
+    .option('--checkpoint-every <n>', 'a checkpoint every n steps', integerOption(1), d.checkpointEvery)
+    .option('--backend <name>', 'auto | tensorflow | ort-cpu | wasm | cpu', backendOption)
+    .option('--out <dir>', 'run directory (default runs/<loss>-<hash of the definition>)')
+    .option('--resume <dir>', 'continue the run in this directory from its last checkpoint')
+    .option('--force', 'train again even if the run directory holds a finished run')
+    .option('--quiet', 'no progress output')
+    .option('--json', 'print the outcome as one JSON object')
+    .action(async (flags: TrainFlags) => {
+      const outcome = flags.resume ? await resumeRun(flags) : await newRun(flags);
+      if (flags.json) process.stdout.write(`${JSON.stringify(outcome)}\n`);
+      else if (!flags.quiet || outcome.state !== 'done') process.stderr.write(`${describe(outcome)}\n`);
+      process.exitCode = exitCodeOf(outcome.state);
+    });
+}
+
+/** "NAME:k" → fold k (1-based) of dataset NAME's pairs. */
+function holdoutOption(value: string): Holdout {
+  const m = /^(.+):(\d+)$/.exec(value);
+  if (!m || Number(m[2]) < 1) throw new InvalidArgumentError(`expected DATASET:k with a fold k ≥ 1 (e.g. lfw-faceapi-256-pairs:3), got '${value}'`);
+  return { dataset: m[1]!, fold: Number(m[2]) };
+}
+
+function scheduleOption(value: string): TrainSettings['schedule'] {
+  if (value !== 'step' && value !== 'cosine' && value !== 'constant') {
+    throw new UserError(`--schedule: expected step, cosine or constant, got '${value}'`);
+  }
+  return value;
+}
+
+type Outcome = Omit<TrainOutcome, 'engine'> & { run: string; backend: string; finalLoss: number | null };
+
+async function newRun(flags: TrainFlags): Promise<Outcome> {
+  if (!flags.loss) throw new UserError('train: --loss is required (or --resume DIR)');
+  if (flags.steps !== undefined && flags.epochs !== undefined) throw new UserError('train: give --steps or --epochs, not both');
+  const backboneName = flags.backbone ?? getDataset(flags.dataset, flags).defaultBackbone ?? 'mlp';
+  const [loss, backbone] = await Promise.all([
+    findLossPlugin(flags.loss, flags.plugin),
+    findBackbonePlugin(backboneName, flags.backbonePlugin),
+  ]);
+  const trainSet = await openRunTrainSet({ dataset: flags.dataset, holdout: flags.holdout }, { dataRoot: flags.dataRoot, progress: progressModeFrom(flags) });
+  const steps = flags.epochs !== undefined
+    ? Math.max(1, Math.ceil((flags.epochs * trainSet.size) / flags.batchSize))
+    : (flags.steps ?? DEFAULT_TRAIN_SETTINGS.steps);
+  const definition: RunDefinition = {
+    loss: { name: loss.plugin.name, params: parseParamFlags(flags.param) },
+    backbone: { name: backbone.plugin.name, params: parseParamFlags(flags.backboneParam) },
+    dataset: flags.dataset,
+    ...(flags.holdout ? { holdout: flags.holdout } : {}),
+    train: {
+      ...DEFAULT_TRAIN_SETTINGS,
+      steps,
+      batchSize: flags.batchSize,
+      lr: flags.lr,
+      momentum: flags.momentum,
+      weightDecay: flags.weightDecay,
+      schedule: flags.schedule,
+      warmupSteps: flags.warmup,
+      seed: flags.seed,
+      embeddingDim: flags.embeddingDim,
+      flip: flags.flip,
+      logEvery: flags.logEvery,
+      checkpointEvery: flags.checkpointEvery,
+    },
+  };
+  if (flags.batchSize > trainSet.size) {
+    throw new UserError(`--batch-size ${flags.batchSize} is larger than ${flags.dataset} (${trainSet.size} images)`);
+  }
+  const run = runAt(flags.out ?? join('runs', `${loss.plugin.name}-${definitionHash(definition)}`));
+  const status = run.readStatus();
+  if (status && !flags.force) {
+    if (status.state === 'done') {
+      throw new UserError(`${run.dir} already holds a finished run (step ${status.step}); pass --force to train it again`);
+    }
+    throw new UserError(`${run.dir} holds a ${status.state} run at step ${status.step}; continue it with --resume ${run.dir}, or pass --force to start over`);
+  }
+  const outcome = await train({
+    run,
+    definition,
+    loss,
+    backbone,
+    trainSet,
+    backend: flags.backend ?? 'auto',
+    progress: progressModeFrom(flags),
+    resume: false,
+    log: flags.quiet || flags.json ? () => {} : undefined,
+  });
+  return summarise(run.dir, outcome, run.readMetrics().at(-1)?.loss);
+}
+
+async function resumeRun(flags: TrainFlags): Promise<Outcome> {
+  const run = runAt(flags.resume!);
+  const config = run.readConfig<RunConfig>();
+  const def = config.definition;
+  const status = run.readStatus();
+  if (status?.state === 'done') throw new UserError(`${run.dir} is already finished (step ${status.step})`);
+  const [loss, backbone] = await Promise.all([
+    findLossPlugin(config.sources.loss.includes('/plugins/losses/') ? def.loss.name : config.sources.loss),
+    findBackbonePlugin(config.sources.backbone.includes('/plugins/backbones/') ? def.backbone.name : config.sources.backbone),
+  ]);
+  const trainSet = await openRunTrainSet(def, { dataRoot: flags.dataRoot, progress: progressModeFrom(flags) });
+  const outcome = await train({
+    run,
+    definition: def,
+    loss,
+    backbone,
+    trainSet,
+    // The same backend as the interrupted part, so the resumed run ends where an uninterrupted one would.
+    backend: flags.backend ?? (config.engine.backend as BackendChoice),
+    progress: progressModeFrom(flags),
+    resume: true,
+    log: flags.quiet || flags.json ? () => {} : undefined,
+  });
+  return summarise(run.dir, outcome, run.readMetrics().at(-1)?.loss);
+}
+
+function summarise(dir: string, outcome: TrainOutcome, lastLoss: number | string | null | undefined): Outcome {
+  const { engine, ...rest } = outcome;
+  return { ...rest, run: dir, backend: engine.backend, finalLoss: typeof lastLoss === 'number' ? lastLoss : null };
+}
+
+function describe(o: Outcome): string {
+  const loss = o.finalLoss === null ? '' : `, final loss ${o.finalLoss.toFixed(4)}`;
+  if (o.state === 'done') return `done: ${o.step} steps on ${o.backend}${loss} → ${o.run}`;
+  return `${o.state} at step ${o.step}: ${o.reason ?? ''} (${o.run})`;
+}
+
+function exitCodeOf(state: TrainOutcome['state']): number {
+  if (state === 'done') return ExitCode.ok;
+  if (state === 'diverged') return ExitCode.diverged;
+  if (state === 'interrupted') return 130;
+  return ExitCode.failure;
+}

@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { writeFileAtomic, writeJsonAtomic } from '../core/atomic-write.js';
+import { UserError } from '../core/errors.js';
+
+/**
+ * Where runs live. Everything else talks to this small interface only, so results can later move to an
+ * embedded or shared database without touching training or protocols. Runs are keyed by a hash of what defines
+ * them; writing a run's results twice leaves one result.
+ */
+export type RunState = 'running' | 'done' | 'diverged' | 'failed' | 'interrupted';
+
+export interface RunStatus {
+  state: RunState;
+  /** Completed training steps when the status was written. */
+  step: number;
+  reason?: string;
+  updatedAt: string;
+}
+
+export type MetricsLine = Record<string, number | string | null> & { step: number };
+
+export interface RunHandle {
+  readonly id: string;
+  readonly dir: string;
+  readonly checkpointDir: string;
+  readonly featuresDir: string;
+  exists(): boolean;
+  writeConfig(config: object): void;
+  readConfig<T = Record<string, unknown>>(): T;
+  writeStatus(status: Omit<RunStatus, 'updatedAt'>): void;
+  readStatus(): RunStatus | null;
+  appendMetrics(line: MetricsLine): void;
+  readMetrics(): MetricsLine[];
+  /** Drops metrics lines after `step` (a resumed run rewrites them). */
+  truncateMetricsAfter(step: number): void;
+  writeResult(protocol: string, result: object): void;
+  readResult<T = Record<string, unknown>>(protocol: string): T | null;
+}
+
+export interface RunStore {
+  /** The run with this id (its directory is created by the first write). */
+  run(id: string): RunHandle;
+  /** Every run in the store. */
+  list(): RunHandle[];
+}
+
+/** Stable hash of the JSON value (object keys sorted), 12 hex digits. */
+export function definitionHash(definition: unknown): string {
+  return createHash('sha256').update(canonicalJson(definition)).digest('hex').slice(0, 12);
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** A run directory laid out as DESIGN.md describes. */
+export function runAt(dir: string, id = dir.split(/[\\/]/).filter(Boolean).pop() ?? dir): RunHandle {
+  const abs = resolve(dir);
+  const file = (name: string) => join(abs, name);
+  const readJson = <T>(path: string): T | null => {
+    if (!existsSync(path)) return null;
+    try {
+      return JSON.parse(readFileSync(path, 'utf8')) as T;
+    } catch (e) {
+      throw new UserError(`${path}: not valid JSON: ${(e as Error).message}`);
+    }
+  };
+  return {
+    id,
+    dir: abs,
+    checkpointDir: file('checkpoint'),
+    featuresDir: file('features'),
+    exists: () => existsSync(file('config.json')),
+    writeConfig: (config) => writeJsonAtomic(file('config.json'), config),
+    readConfig<T>() {
+      const config = readJson<T>(file('config.json'));
+      if (!config) throw new UserError(`${abs} is not a run directory (no config.json)`);
+      return config;
+    },
+    writeStatus: (status) => writeJsonAtomic(file('status.json'), { ...status, updatedAt: new Date().toISOString() }),
+    readStatus: () => readJson<RunStatus>(file('status.json')),
+    appendMetrics(line) {
+      mkdirSync(abs, { recursive: true });
+      appendFileSync(file('metrics.jsonl'), `${JSON.stringify(line)}\n`);
+    },
+    readMetrics() {
+      const path = file('metrics.jsonl');
+      if (!existsSync(path)) return [];
+      return readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim())
+        .flatMap((l) => {
+          try {
+            return [JSON.parse(l) as MetricsLine];
+          } catch {
+            // A line cut short by a crash mid-write is the only malformed line metrics.jsonl can hold; skip it.
+            return [];
+          }
+        });
+    },
+    truncateMetricsAfter(step) {
+      const kept = this.readMetrics().filter((m) => m.step <= step);
+      writeFileAtomic(file('metrics.jsonl'), kept.map((m) => `${JSON.stringify(m)}\n`).join(''));
+    },
+    writeResult: (protocol, result) => writeJsonAtomic(join(abs, 'eval', `${protocol}.json`), result),
+    readResult: <T>(protocol: string) => readJson<T>(join(abs, 'eval', `${protocol}.json`)),
+  };
+}
+
+/** The file-system store: one directory per run under `root` (e.g. runs/<sweep>). */
+export class FileRunStore implements RunStore {
+  constructor(readonly root: string) {}
+
+  run(id: string): RunHandle {
+    return runAt(join(this.root, id), id);
+  }
+
+  list(): RunHandle[] {
+    if (!existsSync(this.root)) return [];
+    return readdirSync(this.root, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(join(this.root, d.name, 'config.json')))
+      .map((d) => this.run(d.name))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+}
