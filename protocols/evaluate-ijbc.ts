@@ -1,9 +1,9 @@
-import { UserError } from '../harness/errors.js';
+import { UserError } from '../harness/core/errors.js';
 import { scorePairs } from '../harness/scoring/pair-scoring.js';
 import { sortInPool } from '../harness/scoring/parallel-sort.js';
 import { sharedFloat64, sharedInt32 } from '../harness/scoring/shared-arrays.js';
 import type { ScoringPool } from '../harness/scoring/pool.js';
-import { startProgress, type ProgressMode } from '../harness/progress.js';
+import { startProgress, type ProgressMode } from '../harness/core/progress.js';
 import type { FeatureMatrix } from './feature-matrix.js';
 import { farKey } from './far.js';
 import { poolTemplates, type TemplateImage } from './ijbc-templates.js';

@@ -1,4 +1,4 @@
-import { UserError } from '../harness/errors.js';
+import { UserError } from '../harness/core/errors.js';
 import { scorePairs } from '../harness/scoring/pair-scoring.js';
 import { sharedFloat64, sharedInt32 } from '../harness/scoring/shared-arrays.js';
 import type { ScoringPool } from '../harness/scoring/pool.js';

@@ -1,8 +1,8 @@
-import { UserError } from '../harness/errors.js';
+import { UserError } from '../harness/core/errors.js';
 import { scanGallery } from '../harness/scoring/gallery-scan.js';
 import { similarityMatrix } from '../harness/scoring/similarity-matrix.js';
 import type { ScoringPool } from '../harness/scoring/pool.js';
-import { startProgress, type ProgressMode } from '../harness/progress.js';
+import { startProgress, type ProgressMode } from '../harness/core/progress.js';
 import type { FeatureMatrix } from './feature-matrix.js';
 import { farKey, impostorsAboveThreshold, tarAtFarFromTail } from './far.js';
 import { genuineScores, identificationRates, trialCount } from './megaface.js';

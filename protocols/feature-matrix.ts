@@ -1,4 +1,4 @@
-import { UserError } from '../harness/errors.js';
+import { UserError } from '../harness/core/errors.js';
 
 /**
  * Features as the protocols see them: a row-major [rows × dim] matrix plus a way to name a row in an error

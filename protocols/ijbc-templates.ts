@@ -1,5 +1,5 @@
 import { sharedFloat64 } from '../harness/scoring/shared-arrays.js';
-import type { Progress } from '../harness/progress.js';
+import type { Progress } from '../harness/core/progress.js';
 import { rowNorm, type FeatureMatrix } from './feature-matrix.js';
 
 /** One line of ijbc_face_tid_mid.txt, resolved to its feature row. */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { UserError } from '../harness/errors.js';
+import { UserError } from '../harness/core/errors.js';
 
 /** A verification label file: one 0/1 (or true/false) per line, pair i's label on line i + 1. */
 export function readIssameList(path: string): boolean[] {

@@ -1,4 +1,4 @@
-import { UserError } from '../harness/errors.js';
+import { UserError } from '../harness/core/errors.js';
 import { sharedInt32 } from '../harness/scoring/shared-arrays.js';
 import type { GalleryPass } from '../harness/scoring/gallery-scan.js';
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { UserError } from '../harness/errors.js';
+import { UserError } from '../harness/core/errors.js';
 
 /**
  * insightface's MegaFace noise lists: one image per line after a '#' header. FaceScrub entries are bare file

@@ -1,4 +1,4 @@
-import { UserError } from '../harness/errors.js';
+import { UserError } from '../harness/core/errors.js';
 import { sharedFloat32 } from '../harness/scoring/shared-arrays.js';
 import { rowNorm, writeNormalisedRow, type FeatureMatrix } from './feature-matrix.js';
 import type { ProbeIdentities } from './megaface.js';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { UserError } from '../harness/errors.js';
-import { runAt, type MetricsLine, type RunStatus } from '../harness/run-store.js';
+import { UserError } from '../harness/core/errors.js';
+import { runAt, type MetricsLine, type RunStatus } from '../harness/run-store/run-store.js';
 import type { Leaderboard, LeaderboardRow } from '../harness/sweep/leaderboard.js';
 import type { RunConfig } from '../harness/training/definition.js';
 import type { LfwResult } from '../protocols/evaluate-lfw.js';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../harness/errors.js';
+import { UserError } from '../harness/core/errors.js';
 
 /**
  * The browser builds of vega, vega-lite and vega-embed, read from the installed packages so index.html can carry

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { writeDirAtomic, writeFileAtomic, writeJsonAtomic } from '../harness/atomic-write.js';
-import { startProgress, type ProgressMode } from '../harness/progress.js';
+import { writeDirAtomic, writeFileAtomic, writeJsonAtomic } from '../harness/core/atomic-write.js';
+import { startProgress, type ProgressMode } from '../harness/core/progress.js';
 import type { Figure, SkippedFigure } from './figures/figure.js';
 import { reportFigures } from './figures/report-figures.js';
 import { htmlPage } from './html-page.js';

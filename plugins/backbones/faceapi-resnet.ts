@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { defineBackbone, SeededLayers } from 'facelossbench/backbone-kit';
-import { UserError } from '../../harness/errors.js';
+import { UserError } from '../../harness/core/errors.js';
 import { DlibResnetLayer } from '../../harness/face/dlib-resnet-layer.js';
 import { DLIB_CHIP_SIZE, loadDlibResnetWeights } from '../../harness/face/dlib-resnet.js';
 
