@@ -82,7 +82,7 @@ async function kernelCase(pool: ScoringPool, numpy: boolean): Promise<void> {
       probeCount: probes,
       dim,
       gallery: g,
-      zeroedRows: new Uint8Array(new SharedArrayBuffer(gallery)),
+      noiseRows: new Uint8Array(new SharedArrayBuffer(gallery)),
       describeRow: (row) => `row ${row}`,
       passes: [{ columns, checkpoints: [{ size: count, end: count }], tail: false }],
       ranks,

@@ -5,9 +5,9 @@ import { sharedFloat64, sharedInt32 } from '../harness/scoring/shared-arrays.js'
 import type { ScoringPool } from '../harness/scoring/pool.js';
 import { startProgress, type ProgressMode } from '../harness/core/progress.js';
 import type { FeatureMatrix } from './feature-matrix.js';
-import { farKey } from './far.js';
+import { farKey, resolvableTargets } from './far.js';
 import { poolTemplates, type TemplateImage } from './ijbc-templates.js';
-import { rocCurve, thinCurve, tprAtNearestFpr, trapezoidArea } from './roc.js';
+import { rocCurve, tarAtFar as readTarAtFar, thinCurve, trapezoidArea } from './roc.js';
 
 /** ijbc_template_pair_label.txt as columns. */
 export interface TemplatePairs {
@@ -19,7 +19,12 @@ export interface TemplatePairs {
   describe(pair: number): string;
 }
 
+/** IJB-B and IJB-C 1:1 share the protocol and the file layouts; only the meta files' prefix differs. */
+export type IjbSet = 'ijbb' | 'ijbc';
+
 export interface IjbcInput {
+  /** Which benchmark the meta files are (default 'ijbc'); it names the result. */
+  set?: IjbSet;
   features: FeatureMatrix;
   images: readonly TemplateImage[];
   /** Faceness score per image (same order as `images`), or undefined to use none. */
@@ -32,16 +37,22 @@ export interface IjbcInput {
 
 /** What `flb eval ijbc --json` prints. */
 export interface IjbcResult {
-  protocol: 'ijbc';
+  protocol: IjbSet;
+  /** TAR per target FAR, as eval_ijbc.py reads it (the largest TPR at the nearest FPR). */
   tarAtFar: Record<string, number>;
+  /**
+   * Per target FAR: false when the target is below 1 / (impostor pairs), i.e. below what the set can measure.
+   * The value in `tarAtFar` is then still the reference's reading (for comparability), not a measurement.
+   */
+  resolvable: Record<string, boolean>;
   auc: number;
   roc: { fpr: number[]; tpr: number[] };
   counts: { images: number; templates: number; pairs: number; genuine: number; impostor: number };
 }
 
 /**
- * IJB-C 1:1 verification with insightface eval_ijbc.py's defaults: pooled template features, dot-product
- * scores for every listed pair, sklearn's ROC, TAR at the point whose FPR is nearest each target.
+ * IJB-C (or IJB-B) 1:1 verification with insightface eval_ijbc.py's defaults: pooled template features,
+ * dot-product scores for every listed pair, sklearn's ROC, TAR read as eval_ijbc.py reads it.
  */
 export async function evaluateIjbc(pool: ScoringPool, input: IjbcInput): Promise<IjbcResult> {
   const farTargets = input.farTargets ?? [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1];
@@ -68,7 +79,7 @@ export async function evaluateIjbc(pool: ScoringPool, input: IjbcInput): Promise
     genuineCount += pairs.label[k];
   }
   if (genuineCount === 0 || genuineCount === pairCount) {
-    throw new UserError(`IJB-C pair list has ${genuineCount} genuine and ${pairCount - genuineCount} impostor pairs; a ROC needs both`);
+    throw new UserError(`${input.set === 'ijbb' ? 'IJB-B' : 'IJB-C'} pair list has ${genuineCount} genuine and ${pairCount - genuineCount} impostor pairs; a ROC needs both`);
   }
 
   const scoring = startProgress('scoring template pairs', pairCount, input.progress);
@@ -83,10 +94,11 @@ export async function evaluateIjbc(pool: ScoringPool, input: IjbcInput): Promise
   }
   const roc = rocCurve(await sortInPool(pool, genuine), await sortInPool(pool, impostor));
   const tarAtFar: Record<string, number> = {};
-  for (const far of farTargets) tarAtFar[farKey(far)] = tprAtNearestFpr(roc, far);
+  for (const far of farTargets) tarAtFar[farKey(far)] = readTarAtFar(roc, far);
   return {
-    protocol: 'ijbc',
+    protocol: input.set ?? 'ijbc',
     tarAtFar,
+    resolvable: resolvableTargets(farTargets, pairCount - genuineCount),
     auc: trapezoidArea(roc.fpr, roc.tpr),
     roc: thinCurve(roc.fpr, roc.tpr, 1000),
     counts: { images: input.images.length, templates: templates.ids.length, pairs: pairCount, genuine: genuineCount, impostor: pairCount - genuineCount },

@@ -4,7 +4,9 @@ import { sharedFloat64, sharedInt32 } from '../harness/scoring/shared-arrays.js'
 import type { ScoringPool } from '../harness/scoring/pool.js';
 import { writeNormalisedRow, type FeatureMatrix } from './feature-matrix.js';
 import { consecutiveFolds } from './folds.js';
+import { farKey } from './far.js';
 import { evaluatePairVerification } from './lfw.js';
+import { valAtFar } from './lfw-val.js';
 import { thinCurve } from './roc.js';
 
 /** A verification pair as rows of the feature matrix. */
@@ -23,7 +25,14 @@ export interface LfwResult {
   thresholds: number[];
   auc: number;
   eer: number;
-  tarAtFar: Record<string, number>;
+  /**
+   * VAL@FAR as facenet's/insightface's calculate_val computes it (protocols/lfw-val.ts), per target FAR: the mean
+   * and population std over the test folds of the fraction of genuine pairs accepted at a threshold interpolated
+   * on the training folds, and the mean FAR actually reached on the test folds.
+   */
+  valAtFar: Record<string, { val: number; valStd: number; farMean: number }>;
+  /** Per target FAR: false when below 1 / (impostor pairs of the training folds), where the threshold is set. */
+  resolvable: Record<string, boolean>;
   roc: { fpr: number[]; tpr: number[] };
   /** Present when only one fold was scored (a model trained without that fold's people): every metric is of it alone. */
   heldOutFold?: { fold: number; folds: number; pairs: number };
@@ -34,9 +43,11 @@ export interface LfwOptions {
   folds?: number;
   /**
    * Score only this 1-based fold: its threshold is chosen on the other folds' pairs exactly as in the 10-fold
-   * protocol, and accuracy, ROC, AUC, EER and TAR are those of its pairs alone.
+   * protocol, and accuracy, ROC, AUC, EER and VAL are those of its pairs alone.
    */
   heldOutFold?: number;
+  /** VAL@FAR targets (default [1e-3], insightface's and facenet's). */
+  farTargets?: number[];
 }
 
 /**
@@ -64,7 +75,9 @@ export async function evaluateLfw(pool: ScoringPool, features: FeatureMatrix, pa
     issame[k] = p.same ? 1 : 0;
   });
   const distances = await scorePairs(pool, normalised, features.dim, first, second, 'squared-distance');
-  const m = evaluatePairVerification(distances, issame, { folds, testFolds: held === undefined ? undefined : [held - 1] });
+  const testFolds = held === undefined ? undefined : [held - 1];
+  const m = evaluatePairVerification(distances, issame, { folds, testFolds });
+  const vals = (opts.farTargets ?? [1e-3]).map((far) => valAtFar(distances, issame, far, { folds, testFolds }));
   return {
     protocol: 'lfw',
     pairs: m.pairs,
@@ -73,7 +86,8 @@ export async function evaluateLfw(pool: ScoringPool, features: FeatureMatrix, pa
     thresholds: m.thresholds,
     auc: m.auc,
     eer: m.eer,
-    tarAtFar: m.tarAtFar,
+    valAtFar: Object.fromEntries(vals.map((v) => [farKey(v.far), { val: v.val, valStd: v.valStd, farMean: v.farMean }])),
+    resolvable: Object.fromEntries(vals.map((v) => [farKey(v.far), v.resolvable])),
     roc: thinCurve(m.fpr, m.tpr, 1000),
     ...(held === undefined ? {} : { heldOutFold: { fold: held, folds, pairs: foldSize(pairs.length, folds, held) } }),
   };

@@ -4,9 +4,9 @@ import { similarityMatrix } from '../harness/scoring/similarity-matrix.js';
 import type { ScoringPool } from '../harness/scoring/pool.js';
 import { startProgress, type ProgressMode } from '../harness/core/progress.js';
 import type { FeatureMatrix } from './feature-matrix.js';
-import { farKey, impostorsAboveThreshold, tarAtFarFromTail } from './far.js';
+import { farKey, impostorsAboveThreshold, resolvableTargets, tarAtFarFromTail } from './far.js';
 import { genuineScores, identificationRates, trialCount } from './megaface.js';
-import { planGalleryPasses, zeroedDistractorRows, type DistractorList } from './megaface-gallery.js';
+import { planGalleryPasses, noiseDistractorMask, type DistractorList } from './megaface-gallery.js';
 import { prepareProbes, type ProbeEntry } from './megaface-probes.js';
 
 export interface MegafaceInput {
@@ -16,7 +16,10 @@ export interface MegafaceInput {
   probeListName: string;
   distractorFeatures: FeatureMatrix;
   lists: readonly DistractorList[];
-  /** Distractor rows listed in the distractor noise list (scored as zero vectors). */
+  /**
+   * Distractor rows listed in the distractor noise list: scored as insightface's remove_noises.py leaves them,
+   * below every clean score (see NOISE_SCORE_OFFSET).
+   */
   noiseDistractorRows: ReadonlySet<number>;
   ranks: number;
   farTargets?: number[];
@@ -29,7 +32,9 @@ export interface MegafaceResult {
   identification: Record<string, number>;
   cmc: Record<string, number[]>;
   verification: Record<string, number>;
-  counts: { probes: number; identities: number; trials: number; distractors: Record<string, number> };
+  /** Per target FAR ("1e-6"): false when below 1 / (impostor pairs at the largest gallery size). */
+  resolvable: Record<string, boolean>;
+  counts: { probes: number; identities: number; trials: number; distractors: Record<string, number>; impostorPairs: number };
 }
 
 /**
@@ -47,7 +52,7 @@ export async function evaluateMegaface(pool: ScoringPool, input: MegafaceInput):
   const dim = input.probeFeatures.dim;
   const { probes, identities } = prepareProbes(input.probeFeatures, input.probeEntries, input.probeListName);
   const probeCount = input.probeEntries.length;
-  const zeroedRows = zeroedDistractorRows(input.distractorFeatures.rows, input.noiseDistractorRows);
+  const noiseRows = noiseDistractorMask(input.distractorFeatures.rows, input.noiseDistractorRows);
   const passes = planGalleryPasses(input.lists);
   const largest = [...input.lists].sort((a, b) => b.rows.length - a.rows.length)[0];
   const impostorCount = probeCount * largest.rows.length;
@@ -62,7 +67,7 @@ export async function evaluateMegaface(pool: ScoringPool, input: MegafaceInput):
       probeCount,
       dim,
       gallery: input.distractorFeatures.data,
-      zeroedRows,
+      noiseRows,
       describeRow: input.distractorFeatures.describe,
       passes,
       ranks: input.ranks,
@@ -90,6 +95,7 @@ export async function evaluateMegaface(pool: ScoringPool, input: MegafaceInput):
     identification,
     cmc,
     verification,
-    counts: { probes: probeCount, identities: identities.members.length, trials: trialCount(identities), distractors },
+    resolvable: resolvableTargets(farTargets, impostorCount),
+    counts: { probes: probeCount, identities: identities.members.length, trials: trialCount(identities), distractors, impostorPairs: impostorCount },
   };
 }

@@ -6,6 +6,20 @@ export function farKey(far: number): string {
 }
 
 /**
+ * Whether a target FAR can be measured on a set with `impostorCount` impostor pairs: one false accept is already
+ * FAR 1/N, so a target below that reads the curve's origin, not the model. The product is compared with a
+ * relative slack of 1e-9 so that 1e-6 · 1,000,000 counts as one pair despite rounding.
+ */
+export function farResolvable(far: number, impostorCount: number): boolean {
+  return far * impostorCount >= 1 - 1e-9;
+}
+
+/** `farResolvable` for each target, keyed like the results ("1e-6"). */
+export function resolvableTargets(farTargets: readonly number[], impostorCount: number): Record<string, boolean> {
+  return Object.fromEntries(farTargets.map((far) => [farKey(far), farResolvable(far, impostorCount)]));
+}
+
+/**
  * k = ⌊FAR·N + 1e-9⌋: the number of impostor scores allowed above the threshold, which is then the (k+1)-th
  * largest impostor score. The 1e-9 keeps a whole-number FAR·N (1e-6 · 3,530,000,000 = 3530) from rounding
  * down to one less.

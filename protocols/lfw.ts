@@ -1,6 +1,5 @@
 import { consecutiveFolds, type FoldRange } from './folds.js';
 import { equalErrorRate, trapezoidArea } from './roc.js';
-import { farKey } from './far.js';
 
 /**
  * LFW-style pair verification as insightface's verification.py scores it: squared Euclidean distance of
@@ -27,8 +26,6 @@ export interface PairVerificationMetrics {
   fpr: Float64Array;
   auc: number;
   eer: number;
-  /** TAR at the largest grid threshold whose fold-averaged FAR ≤ the target, keyed like "1e-3". */
-  tarAtFar: Record<string, number>;
 }
 
 /** Counts of one class below each threshold, from its sorted distances. */
@@ -78,7 +75,6 @@ export function evaluatePairVerification(
   opts: {
     folds?: number;
     thresholds?: Float64Array;
-    farTargets?: number[];
     /**
      * Score only these test folds (0-based), each with its threshold chosen on all the other folds as usual; the
      * metrics are then over these folds alone. For a model trained per fold, which must be scored only on the
@@ -90,7 +86,6 @@ export function evaluatePairVerification(
   const thresholds = opts.thresholds ?? lfwThresholds();
   const allFolds: FoldRange[] = consecutiveFolds(distances.length, opts.folds ?? 10);
   const folds = opts.testFolds === undefined ? allFolds : opts.testFolds.map((f) => allFolds[f] ?? badFold(f, allFolds.length));
-  const farTargets = opts.farTargets ?? [1e-3];
   const tprSum = new Float64Array(thresholds.length);
   const fprSum = new Float64Array(thresholds.length);
   const foldAccuracies: number[] = [];
@@ -112,8 +107,6 @@ export function evaluatePairVerification(
   const fpr = fprSum.map((v) => v / folds.length);
   const accuracy = foldAccuracies.reduce((a, b) => a + b, 0) / folds.length;
   const variance = foldAccuracies.reduce((a, b) => a + (b - accuracy) ** 2, 0) / folds.length;
-  const tarAtFar: Record<string, number> = {};
-  for (const far of farTargets) tarAtFar[farKey(far)] = tprAtLargestThresholdWithin(fpr, tpr, far);
   return {
     pairs: distances.length,
     accuracy,
@@ -124,21 +117,9 @@ export function evaluatePairVerification(
     fpr,
     auc: trapezoidArea(fpr, tpr),
     eer: equalErrorRate(fpr, tpr),
-    tarAtFar,
   };
 }
 
 function badFold(fold: number, count: number): never {
   throw new Error(`test fold ${fold} is not one of the ${count} folds (0-based)`);
-}
-
-/**
- * TPR at the largest threshold whose FPR does not exceed `far`. FPR grows with the threshold, so that is the
- * last such grid point. The relative 1e-9 slack keeps e.g. 3 false accepts in 3000 (0.001 up to rounding in
- * the fold mean) on the right side of 1e-3. 0 when even the smallest threshold exceeds it.
- */
-function tprAtLargestThresholdWithin(fpr: Float64Array, tpr: Float64Array, far: number): number {
-  let value = 0;
-  for (let t = 0; t < fpr.length; t++) if (fpr[t] <= far * (1 + 1e-9)) value = tpr[t];
-  return value;
 }

@@ -10,11 +10,11 @@ export interface DistractorList {
   name: string;
 }
 
-/** Per distractor row, 1 where the noise list replaces its feature by zeros (shared with the workers). */
-export function zeroedDistractorRows(rows: number, noiseRows: ReadonlySet<number>): Uint8Array {
-  const zeroed = new Uint8Array(new SharedArrayBuffer(rows));
-  for (const row of noiseRows) zeroed[row] = 1;
-  return zeroed;
+/** Per distractor row, 1 where the noise list names it (shared with the workers, which lower its scores). */
+export function noiseDistractorMask(rows: number, noiseRows: ReadonlySet<number>): Uint8Array {
+  const mask = new Uint8Array(new SharedArrayBuffer(rows));
+  for (const row of noiseRows) mask[row] = 1;
+  return mask;
 }
 
 /**

@@ -109,15 +109,18 @@ export function trapezoidArea(x: ArrayLike<number>, y: ArrayLike<number>): numbe
 }
 
 /**
- * TAR at a target FAR read as insightface's eval_ijbc.py reads it: the TPR of the first point whose FPR is
- * nearest the target (np.argmin(abs(fpr - target))).
+ * TAR at a target FAR read off a ROC exactly as insightface's eval_ijbc.py reads it: the curve is reversed
+ * (np.flipud, "select largest tpr at same fpr") and the first minimum of |fpr − target| taken. So among the
+ * points nearest the target, in float64 as numpy computes the gaps, the LAST one in sklearn's order wins:
+ * the largest TPR at the nearest FPR, and of two FPRs equally near, the larger. Whether the target can be
+ * measured at all is `farResolvable` (far.ts).
  */
-export function tprAtNearestFpr(roc: Pick<RocCurve, 'fpr' | 'tpr'>, targetFpr: number): number {
+export function tarAtFar(roc: Pick<RocCurve, 'fpr' | 'tpr'>, targetFpr: number): number {
   let best = 0;
   let bestGap = Infinity;
   for (let k = 0; k < roc.fpr.length; k++) {
     const gap = Math.abs(roc.fpr[k] - targetFpr);
-    if (gap < bestGap) {
+    if (gap <= bestGap) {
       bestGap = gap;
       best = k;
     }

@@ -67,6 +67,7 @@ table.results thead th { border-bottom: 1px solid #222; }
 th, td { padding: 0.3rem 0.6rem; text-align: right; vertical-align: top; }
 th[scope=row], table.runs td { text-align: left; }
 .std { color: #666; font-size: 0.85em; }
+td.unresolved { color: #999; }
 .caption, figcaption, .notes, .skipped { font-size: 0.85rem; color: #444; }
 .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(480px, 1fr)); gap: 1.5rem; }
 figure { margin: 0; }

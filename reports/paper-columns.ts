@@ -8,9 +8,11 @@ import type { RunRecord, SweepData } from './sweep-data.js';
  */
 export interface PaperColumn extends MetricDefinition {
   read(run: RunRecord): number | undefined;
+  /** For a TAR at a target FAR: whether a run's evaluation set could measure it, and its impostor-pair count. */
+  resolution?(run: RunRecord): { resolvable: boolean; impostorPairs: number } | undefined;
 }
 
-const PROTOCOL_NAMES: Record<string, string> = { lfw: 'LFW', megaface: 'MegaFace', ijbc: 'IJB-C' };
+const PROTOCOL_NAMES: Record<string, string> = { lfw: 'LFW', megaface: 'MegaFace', ijbb: 'IJB-B', ijbc: 'IJB-C' };
 
 /** The benchmark a column belongs to, from its key's protocol prefix: what a paper's spanning header names. */
 export function protocolName(key: string): string {
@@ -19,6 +21,12 @@ export function protocolName(key: string): string {
 }
 
 export const IJBC_FARS = ['1e-6', '1e-5', '1e-4', '1e-3', '1e-2', '1e-1'] as const;
+
+/** Reads a result's `resolvable` flag for one FAR key together with its impostor count. */
+function resolutionIn(result: { resolvable?: Record<string, boolean> } | null | undefined, far: string, impostorPairs: number | undefined) {
+  const resolvable = result?.resolvable?.[far];
+  return typeof resolvable === 'boolean' && impostorPairs !== undefined ? { resolvable, impostorPairs } : undefined;
+}
 
 /** 1000000 → "1M", 10000 → "10k": how papers label distractor counts. */
 export function distractorLabel(size: number): string {
@@ -59,19 +67,38 @@ export function paperColumns(data: SweepData): PaperColumn[] {
     better: 'higher',
     unit: 'percent',
     read: (r) => r.eval.megaface?.verification?.['tarAtFar1e-6'],
+    resolution: (r) => resolutionIn(r.eval.megaface, '1e-6', r.eval.megaface?.counts?.impostorPairs),
   });
-  for (const far of IJBC_FARS) {
-    columns.push({ key: `ijbc.tarAtFar.${far}`, title: `IJB-C TAR@${far}`, better: 'higher', unit: 'percent', read: (r) => r.eval.ijbc?.tarAtFar?.[far] });
+  for (const set of ['ijbb', 'ijbc'] as const) {
+    for (const far of IJBC_FARS) {
+      columns.push({
+        key: `${set}.tarAtFar.${far}`,
+        title: `${PROTOCOL_NAMES[set]} TAR@${far}`,
+        better: 'higher',
+        unit: 'percent',
+        read: (r) => r.eval[set]?.tarAtFar?.[far],
+        resolution: (r) => resolutionIn(r.eval[set], far, r.eval[set]?.counts?.impostor),
+      });
+    }
   }
   // The leaderboard's own titles and directions win: it is the contract the sweep runner writes.
   const defined = new Map(data.leaderboard.metrics.map((m) => [m.key, m]));
   return columns
-    .map((c) => ({ ...c, ...pickDefinition(defined.get(c.key)) }))
+    .map((c) => ({ ...c, ...pickDefinition(defined.get(c.key)), ...unresolvableIn(c, data.runs) }))
     .filter((c) => data.leaderboard.rows.some((row) => row.metrics[c.key]) || data.runs.some((r) => c.read(r) !== undefined));
 }
 
 function pickDefinition(d: MetricDefinition | undefined): Partial<MetricDefinition> {
-  return d ? { title: d.title, better: d.better, unit: d.unit } : {};
+  return d ? { title: d.title, better: d.better, unit: d.unit, ...(d.unresolvable ? { unresolvable: d.unresolvable } : {}) } : {};
+}
+
+/** A column is unresolvable when any run's evaluation set could not measure its target (the smallest such set named). */
+function unresolvableIn(column: PaperColumn, runs: RunRecord[]): Partial<MetricDefinition> {
+  const counts = runs.flatMap((r) => {
+    const res = column.resolution?.(r);
+    return res && !res.resolvable ? [res.impostorPairs] : [];
+  });
+  return counts.length ? { unresolvable: { impostorPairs: Math.min(...counts) } } : {};
 }
 
 /**

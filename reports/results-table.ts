@@ -12,6 +12,8 @@ export interface TableCell {
   summary: MetricSummary | null;
   formatted: FormattedSummary | null;
   best: boolean;
+  /** The column's target FAR is below what its evaluation set can measure: shown marked, never best. */
+  unresolved: boolean;
 }
 
 export interface TableRow {
@@ -39,7 +41,7 @@ export function buildResultsTable(data: SweepData): ResultsTable {
     const runs = data.runs.filter((r) => r.variant === row.variant);
     const cells = columns.map((column): TableCell => {
       const summary = summarise(column, row.metrics, runs);
-      return { summary, formatted: summary ? formatSummary(summary, column.unit) : null, best: false };
+      return { summary, formatted: summary ? formatSummary(summary, column.unit) : null, best: false, unresolved: column.unresolvable !== undefined };
     });
     return {
       variant: row.variant,
@@ -59,9 +61,11 @@ export function buildResultsTable(data: SweepData): ResultsTable {
 /**
  * Marks every cell whose printed mean equals the best printed mean: comparing what the reader sees means two
  * entries that print the same are both bold, and a difference hidden by rounding never decides. A column where
- * every entry prints the same (e.g. all 0.00 at FAR 1e-6 on a tiny set) has no best.
+ * every entry prints the same (e.g. all 0.00 at FAR 1e-6 on a tiny set) has no best, and neither has a column
+ * whose target its evaluation set cannot measure.
  */
 function markBest(cells: TableCell[], column: PaperColumn): void {
+  if (column.unresolvable) return;
   const printed = cells.map((cell) => (cell.formatted ? Number(cell.formatted.mean) : null));
   const present = printed.filter((v): v is number => v !== null);
   if (present.length < 2) return;

@@ -21,7 +21,7 @@ export interface RunRecord {
   config: RunConfig | null;
   status: RunStatus | null;
   metrics: MetricsLine[];
-  eval: { lfw: LfwResult | null; megaface: MegafaceResult | null; ijbc: IjbcResult | null };
+  eval: { lfw: LfwResult | null; megaface: MegafaceResult | null; ijbc: IjbcResult | null; ijbb: IjbcResult | null };
   /** Target angles θ_y (degrees) of the training samples at the end of training, from angles.json. */
   thetaTargetDeg: number[] | null;
 }
@@ -91,6 +91,7 @@ function loadRun(sweepDir: string, name: string, variant: string): RunRecord {
       lfw: handle.readResult<LfwResult>('lfw'),
       megaface: handle.readResult<MegafaceResult>('megaface'),
       ijbc: handle.readResult<IjbcResult>('ijbc'),
+      ijbb: handle.readResult<IjbcResult>('ijbb'),
     },
     thetaTargetDeg: readAngles(join(handle.dir, 'angles.json')),
   };

@@ -8,7 +8,7 @@ import type { ResultsTable } from './results-table.js';
 export function resultsTableCsv(table: ResultsTable): string {
   const header = [
     'variant', 'loss', 'params', 'seeds_planned', 'seeds_done', 'seeds_diverged', 'seeds_failed',
-    ...table.columns.flatMap((c) => [`${c.key} mean`, `${c.key} std`, `${c.key} n`, `${c.key} best`]),
+    ...table.columns.flatMap((c) => [`${c.key} mean`, `${c.key} std`, `${c.key} n`, `${c.key} best`, `${c.key} resolvable`]),
   ];
   const rows = table.rows.map((r) => [
     r.variant,
@@ -18,7 +18,7 @@ export function resultsTableCsv(table: ResultsTable): string {
     r.seeds?.done ?? '',
     r.seeds?.diverged ?? '',
     r.seeds?.failed ?? '',
-    ...r.cells.flatMap((cell) => (cell.summary ? [cell.summary.mean, cell.summary.std, cell.summary.n, cell.best] : ['', '', 0, false])),
+    ...r.cells.flatMap((cell) => (cell.summary ? [cell.summary.mean, cell.summary.std, cell.summary.n, cell.best, !cell.unresolved] : ['', '', 0, false, !cell.unresolved])),
   ]);
   // Excel and LibreOffice would run a cell starting with = + - @ as a formula; a leading quote keeps it text.
   const inert = (v: unknown) => (typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v);

@@ -41,7 +41,7 @@ test('hand-worked MegaFace case: CMC per size, TAR from the impostor tail', asyn
   );
   // Gallery {d2}: every trial beats d2 → rank-1 = 1. Gallery {d1,d2,d3}: only a2↔a3 and b1↔b2 beat their
   // best distractor (a2: .936, a3: .8, b1: .28, b2: .6; a1's trials .8/.6 lose to .96) → 4 of 8; all 8 by rank 2.
-  t.deepEqual(r.counts, { probes: 5, identities: 2, trials: 8, distractors: { '1': 1, '3': 3 } });
+  t.deepEqual(r.counts, { probes: 5, identities: 2, trials: 8, distractors: { '1': 1, '3': 3 }, impostorPairs: 15 });
   t.is(r.identification['1'], 1);
   t.is(r.identification['3'], 0.5);
   t.deepEqual(r.cmc['3'], [0.5, 1]);
@@ -50,13 +50,19 @@ test('hand-worked MegaFace case: CMC per size, TAR from the impostor tail', asyn
   t.deepEqual(r.verification, { 'tarAtFar6.666666666666667e-2': 0.25, 'tarAtFar2e-1': 0.75 });
 });
 
-test('noise: a listed distractor scores as zeros, a listed probe becomes its identity centre', async (t) => {
-  // Zeroing d1 drops every A probe's best distractor to 0 (and b2 keeps .6 from d2): all 8 trials hit at rank 1.
-  const zeroed = await evaluateMegaface(
+test('noise: a listed distractor ranks below every clean one (remove_noises.py), a listed probe becomes its identity centre', async (t) => {
+  // Identity C: c1 = (1, 0), c2 = (−0.6, −0.8); distractors n = (0.6, 0.8), noise-listed, and e = (0, 1).
+  // remove_noises.py appends a dimension (0 for clean features, 100 for n) and the devkit ranks by L2 distance:
+  // c1: e at d² = 2, the genuine c2 at 3.2, n at 0.8 + 100² → the genuine match is rank 2.
+  // c2: the genuine c1 at 3.2, e at 3.6, n at 4 + 100² → rank 1. CMC = [1/2, 1].
+  // (Scored as a zero vector instead, n would sit at cosine 0 above both genuine cosines of −0.6: [0, 1/2].)
+  const cProbes = matrix([[1, 0], [-0.6, -0.8]]);
+  const cEntries: ProbeEntry[] = [0, 1].map((row) => ({ row, identity: 'C', noise: false }));
+  const r = await evaluateMegaface(
     pool,
-    input({ probeFeatures: probes, probeEntries: entries, distractorFeatures: distractors, lists: [{ size: 3, rows: Int32Array.from([0, 1, 2]), name: 'l' }], noiseDistractorRows: new Set([0]) }),
+    input({ probeFeatures: cProbes, probeEntries: cEntries, distractorFeatures: matrix([[0.6, 0.8], [0, 1]]), lists: [{ size: 2, rows: Int32Array.from([0, 1]), name: 'l' }], noiseDistractorRows: new Set([0]) }),
   );
-  t.is(zeroed.identification['3'], 1);
+  t.deepEqual(r.cmc['2'], [0.5, 1]);
   // a1 listed as noise: replaced by normalise(a2 + a3) = (0.7071, 0.7071); d1·that = .8768, a2·that = .9899,
   // a3·that = .9899 → a1 as probe: both trials hit at rank 1; a2→a1 (.9899 ≥ .936) and a3→a1 (.9899 ≥ .8) hit too.
   const centred = await evaluateMegaface(
@@ -105,41 +111,47 @@ function randomSet(seed: number): RandomSet {
   return { probeRows, ids, distractorRows };
 }
 
-/** Plain TypeScript MegaFace: the full score matrix in float64, sorted, counted. */
+/**
+ * MegaFace the way the devkit scores insightface's cleaned features, in float64: every feature gets one more
+ * dimension (0, or 100 for a noise-listed distractor, as remove_noises.py writes them), and the gallery is ranked by
+ * L2 distance; noise probes become their identity's normalised clean sum. Full distance matrix, sorted, counted.
+ */
 function bruteMegaface(set: RandomSet, lists: number[][], noiseProbes: Set<number>, noiseDistractors: Set<number>, ranks: number, fars: number[]) {
   const unit = (v: number[]) => {
     const n = Math.hypot(...v);
     return v.map((x) => x / n);
   };
-  const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
   const probes = set.probeRows.map(unit);
   for (const p of noiseProbes) {
     const clean = probes.filter((_, q) => set.ids[q] === set.ids[p] && !noiseProbes.has(q));
     probes[p] = unit(clean.reduce((acc, v) => acc.map((x, d) => x + v[d]), Array(probes[p].length).fill(0)));
   }
-  const distractors = set.distractorRows.map((v, r) => (noiseDistractors.has(r) ? v.map(() => 0) : unit(v)));
+  const extended = (v: number[], extra: number) => [...v, extra];
+  const probesX = probes.map((p) => extended(p, 0));
+  const distractorsX = set.distractorRows.map((v, r) => extended(unit(v), noiseDistractors.has(r) ? 100 : 0));
+  const distance2 = (a: number[], b: number[]) => a.reduce((s, x, i) => s + (x - b[i]) ** 2, 0);
   const identification: Record<string, number[]> = {};
   for (const list of lists) {
     const hits = Array(ranks).fill(0);
     let trials = 0;
-    probes.forEach((pj, j) => {
-      const ds = list.map((r) => dot(pj, distractors[r])).sort((a, b) => b - a);
-      probes.forEach((pi, i) => {
+    probesX.forEach((pj, j) => {
+      const ds = list.map((r) => distance2(pj, distractorsX[r])).sort((a, b) => a - b);
+      probesX.forEach((pi, i) => {
         if (i === j || set.ids[i] !== set.ids[j]) return;
         trials++;
-        const s = dot(pj, pi);
-        for (let r = 0; r < ranks; r++) if (s >= (ds[r] ?? -Infinity)) hits[r]++;
+        const d = distance2(pj, pi);
+        for (let r = 0; r < ranks; r++) if (d <= (ds[r] ?? Infinity)) hits[r]++;
       });
     });
     identification[String(list.length)] = hits.map((h) => h / trials);
   }
   const largest = lists[lists.length - 1];
-  const impostor = probes.flatMap((p) => largest.map((r) => dot(p, distractors[r]))).sort((a, b) => b - a);
+  const impostor = probesX.flatMap((p) => largest.map((r) => distance2(p, distractorsX[r]))).sort((a, b) => a - b);
   const genuine: number[] = [];
-  probes.forEach((pi, i) => probes.forEach((pj, j) => j > i && set.ids[i] === set.ids[j] && genuine.push(dot(pi, pj))));
+  probesX.forEach((pi, i) => probesX.forEach((pj, j) => j > i && set.ids[i] === set.ids[j] && genuine.push(distance2(pi, pj))));
   const tar = fars.map((far) => {
     const k = Math.floor(far * impostor.length + 1e-9);
-    return genuine.filter((g) => g > impostor[k]).length / genuine.length;
+    return genuine.filter((g) => g < impostor[k]).length / genuine.length;
   });
   return { identification, tar };
 }

@@ -83,18 +83,43 @@ test('best per column is marked by printed value, per column, ties included', (t
   const table = buildResultsTable(loadSweep(dir));
   t.deepEqual(table.rows.map((r) => r.cells[0].best), [true, false, false, false, false]);
   t.deepEqual(table.rows.map((r) => r.cells[1].best), [false, true, true, false, false]);
-  t.deepEqual(table.rows.map((r) => r.cells[3].best), [false, false, true, false, false]);
+  const ijbc1e3 = table.columns.findIndex((c) => c.key === 'ijbc.tarAtFar.1e-3');
+  t.deepEqual(table.rows.map((r) => r.cells[ijbc1e3].best), [false, false, true, false, false]);
 });
 
 test('a column where every entry prints the same has no best', (t) => {
   const dir = fixture(t);
   const boardPath = join(dir, 'leaderboard.json');
   const board = readJson(boardPath);
-  for (const row of board.rows) row.metrics['ijbc.tarAtFar.1e-6'] = { mean: 0.00001, std: 0, n: 1 };
+  for (const row of board.rows) row.metrics['ijbc.tarAtFar.1e-3'] = { mean: 0.00001, std: 0, n: 1 };
   writeFileSync(boardPath, JSON.stringify(board));
   const table = buildResultsTable(loadSweep(dir));
-  t.deepEqual(table.rows.map((r) => r.cells[3].best), [false, false, false, false, false]);
-  t.deepEqual(table.rows.map((r) => r.cells[3].formatted!.mean), ['0.00', '0.00', '0.00', '0.00', '0.00']);
+  const column = table.columns.findIndex((c) => c.key === 'ijbc.tarAtFar.1e-3');
+  t.deepEqual(table.rows.map((r) => r.cells[column].best), [false, false, false, false, false]);
+  t.deepEqual(table.rows.map((r) => r.cells[column].formatted!.mean), ['0.00', '0.00', '0.00', '0.00', '0.00']);
+});
+
+test('a target FAR below one impostor pair of its set is marked in every format and never best', (t) => {
+  // The fixture's IJB-C set has 2,700 impostor pairs: 1e-6, 1e-5 and 1e-4 are below 1/2,700; 1e-3 is not.
+  const table = buildResultsTable(loadSweep(fixture(t)));
+  const unresolved = table.columns.filter((c) => c.unresolvable).map((c) => c.key);
+  t.deepEqual(unresolved, ['ijbc.tarAtFar.1e-6', 'ijbc.tarAtFar.1e-5', 'ijbc.tarAtFar.1e-4']);
+  for (const key of unresolved) {
+    const c = table.columns.findIndex((col) => col.key === key);
+    t.true(table.rows.every((r) => r.cells[c].unresolved && !r.cells[c].best), key);
+  }
+  const resolved = table.columns.findIndex((col) => col.key === 'ijbc.tarAtFar.1e-3');
+  t.true(table.rows.some((r) => r.cells[resolved].best));
+  const md = resultsTableMarkdown(table);
+  t.regex(md, /\| \d+\.\d\d ± \d+\.\d\d † \|/);
+  t.regex(md, /† IJB-C TAR@1e-6: the target FAR is below 1\/2,700/);
+  const tex = resultsTableLatex(table, 'fixture');
+  t.regex(tex, /\$\^\\dagger\$/);
+  t.regex(tex, /% † IJB-C TAR@1e-5: the target FAR is below 1\/2,700/);
+  const csv = parseCsv(resultsTableCsv(table));
+  const header = csv[0];
+  t.is(csv[1][header.indexOf('ijbc.tarAtFar.1e-6 resolvable')], 'false');
+  t.is(csv[1][header.indexOf('ijbc.tarAtFar.1e-3 resolvable')], 'true');
 });
 
 test('a metric the leaderboard does not summarise is filled from the runs\' eval files', (t) => {

@@ -83,7 +83,7 @@ const errors: Array<[string, unknown, RegExp]> = [
   ['unknown training dataset', config({}, { dataset: 'casia' }), /train\.dataset: unknown dataset "casia"; datasets\.json has /],
   ['protocol set used for training', config({}, { dataset: 'synth-tiny-lfw' }), /train\.dataset: "synth-tiny-lfw" is a lfw set, not a training set/],
   ['unknown protocol dataset', config({ evaluate: ['synth-tiny-lfw', 'megafase'] }), /evaluate\[1\]: unknown dataset "megafase"/],
-  ['training set as a protocol', config({ evaluate: ['synth-tiny'] }), /evaluate\[0\]: "synth-tiny" is a train set; expected an lfw, megaface, ijbc or verification-bin set/],
+  ['training set as a protocol', config({ evaluate: ['synth-tiny'] }), /evaluate\[0\]: "synth-tiny" is a train set; expected an lfw, megaface, ijbc, ijbb or verification-bin set/],
   ['two sets of one protocol', config({ evaluate: ['synth-tiny-lfw', 'synth-faces-lfw'] }), /evaluate\[1\]: "synth-faces-lfw" and "synth-tiny-lfw" are both lfw sets/],
   ['unknown backbone', config({}, { backbone: 'resnet' }), /train\.backbone: unknown backbone 'resnet'/],
   ['backbone parameter out of range', config({}, { backbone: { name: 'mlp', params: { layers: 99 } } }), /train\.backbone\.params: backbone 'mlp': parameter 'layers' = 99 is out of range/],

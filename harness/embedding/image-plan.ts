@@ -59,7 +59,8 @@ export function planEmbedding(ds: ResolvedDataset): FeatureSetPlan[] {
         { name: 'distractors', images: distractorKeys.map((key) => ({ key, load: fromFile(join(paths.distractorImages!, key)) })) },
       ];
     }
-    case 'ijbc': {
+    case 'ijbc':
+    case 'ijbb': {
       const images = unique(readIjbcFaceTidMid(paths.faceTidMid!).map((f) => f.image));
       const landmarks = paths.landmarks && existsSync(paths.landmarks) ? landmarkIndex(readIjbcLandmarks(paths.landmarks), paths.landmarks) : null;
       return [
@@ -82,7 +83,7 @@ export function planEmbedding(ds: ResolvedDataset): FeatureSetPlan[] {
       ];
     }
     default:
-      throw new UserError(`dataset "${entry.name}" is a ${entry.role} set: only protocol datasets (lfw, verification-bin, megaface, ijbc) are embedded`);
+      throw new UserError(`dataset "${entry.name}" is a ${entry.role} set: only protocol datasets (lfw, verification-bin, megaface, ijbc, ijbb) are embedded`);
   }
 }
 

@@ -1,9 +1,11 @@
 import { dirname } from 'node:path';
+import { evaluateIjbc } from '../../protocols/evaluate-ijbc.js';
 import { evaluateLfw } from '../../protocols/evaluate-lfw.js';
-import { runIjbc } from '../cli/commands/eval-ijbc.js';
-import { loadPairs } from '../cli/commands/eval-lfw.js';
-import { runMegaface } from '../cli/commands/eval-megaface.js';
-import { withScoringPool } from '../cli/commands/eval-output.js';
+import { evaluateMegaface } from '../../protocols/evaluate-megaface.js';
+import { withScoringPool } from '../scoring/pool.js';
+import { loadIjbInput } from './ijb-inputs.js';
+import { loadMegafaceInput } from './megaface-inputs.js';
+import { loadPairInput } from './pair-inputs.js';
 import { resolveDataset } from '../data/registry/registry.js';
 import { embedRun } from '../embedding/embed-run.js';
 import type { ProgressMode } from '../core/progress.js';
@@ -38,32 +40,34 @@ export function resultName(role: string, dataset: string): string {
 export async function evaluateRun(run: RunHandle, dataset: string, opts: EvaluateRunOptions = {}): Promise<ProtocolResult> {
   const { entry, paths } = resolveDataset(dataset, { dataRoot: opts.dataRoot });
   const { sets } = await embedRun(run, dataset, { dataRoot: opts.dataRoot, flip: opts.flip, progress: opts.progress });
-  const output = { threads: opts.threads, quiet: opts.progress === 'quiet' };
   let result: object;
   switch (entry.role) {
     case 'lfw':
     case 'verification-bin': {
-      const flags =
-        entry.role === 'lfw' ? { ...output, features: sets.features!, pairs: paths.pairs } : { ...output, features: sets.features!, binOrder: true, bin: paths.bin };
-      const { features, pairs, folds } = loadPairs(flags);
+      const input = loadPairInput(
+        entry.role === 'lfw'
+          ? { kind: 'pairs-file', features: sets.features!, pairs: paths.pairs! }
+          : { kind: 'bin-order', features: sets.features!, labels: { bin: paths.bin! } },
+      );
       // A run trained without one of this dataset's folds is scored on that fold alone.
       const heldOutFold = heldOutFoldOf(run, dataset);
-      result = await withScoringPool(output, (pool) => evaluateLfw(pool, features, pairs, { folds, heldOutFold }));
+      result = await withScoringPool(opts.threads, (pool) => evaluateLfw(pool, input.features, input.pairs, { folds: input.folds, heldOutFold }));
       break;
     }
-    case 'megaface':
-      result = await runMegaface({
-        ...output,
-        probe: sets.probe!,
-        probeList: paths.probeList!,
-        distractors: sets.distractors!,
-        distractorLists: paths.distractorLists!,
-        ranks: 10,
-      });
+    case 'megaface': {
+      const input = loadMegafaceInput(
+        { probe: sets.probe!, probeList: paths.probeList!, distractors: sets.distractors!, distractorLists: paths.distractorLists! },
+        { ranks: 10, progress: opts.progress },
+      );
+      result = await withScoringPool(opts.threads, (pool) => evaluateMegaface(pool, input));
       break;
+    }
     case 'ijbc':
-      result = await runIjbc({ ...output, features: sets.features!, meta: dirname(paths.faceTidMid!), faceness: true });
+    case 'ijbb': {
+      const input = loadIjbInput({ set: entry.role, features: sets.features!, meta: dirname(paths.faceTidMid!) }, { faceness: true, progress: opts.progress });
+      result = await withScoringPool(opts.threads, (pool) => evaluateIjbc(pool, input));
       break;
+    }
     default:
       throw new Error(`unreachable: embedRun refuses role ${entry.role}`);
   }

@@ -33,9 +33,14 @@ export interface IjbcLandmarks {
   score: number;
 }
 
-export const IJBC_FACE_TID_MID = 'ijbc_face_tid_mid.txt';
-export const IJBC_TEMPLATE_PAIR_LABEL = 'ijbc_template_pair_label.txt';
-export const IJBC_NAME_5PTS_SCORE = 'ijbc_name_5pts_score.txt';
+/** The meta file names of one IJB benchmark: IJB-B's start with ijbb_, IJB-C's with ijbc_. */
+export function ijbMetaFiles(set: 'ijbb' | 'ijbc'): { faceTidMid: string; templatePairLabel: string; landmarks: string } {
+  return { faceTidMid: `${set}_face_tid_mid.txt`, templatePairLabel: `${set}_template_pair_label.txt`, landmarks: `${set}_name_5pts_score.txt` };
+}
+
+export const IJBC_FACE_TID_MID = ijbMetaFiles('ijbc').faceTidMid;
+export const IJBC_TEMPLATE_PAIR_LABEL = ijbMetaFiles('ijbc').templatePairLabel;
+export const IJBC_NAME_5PTS_SCORE = ijbMetaFiles('ijbc').landmarks;
 
 export function readIjbcFaceTidMid(path: string): IjbcFace[] {
   return readFieldLines(path, 'IJB-C face/template/media file').map((l) => {

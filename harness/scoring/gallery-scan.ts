@@ -24,7 +24,7 @@ export interface GalleryScanInput {
   probeCount: number;
   dim: number;
   gallery: Float32Array;
-  zeroedRows: Uint8Array;
+  noiseRows: Uint8Array;
   /** Names a gallery row in error messages. */
   describeRow(row: number): string;
   passes: GalleryPass[];
@@ -69,7 +69,7 @@ export async function scanGallery(pool: ScoringPool, input: GalleryScanInput, pr
           probeCount: input.probeCount,
           dim: input.dim,
           gallery: input.gallery,
-          zeroedRows: input.zeroedRows,
+          noiseRows: input.noiseRows,
           columns: pass.columns,
           start: segment.shard.start,
           end: segment.shard.end,

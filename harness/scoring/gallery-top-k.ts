@@ -14,6 +14,14 @@ const PROBE_TILE = 1024;
 /** Columns per group maximum: the JS scan reads one value per group, and a group only when it can matter. */
 const GROUP = 8;
 
+/**
+ * What a MegaFace noise distractor's score is lowered by. insightface's remove_noises.py appends one dimension
+ * to every feature (0 for clean ones, 100 for a listed distractor) and the devkit ranks by L2 distance, so a
+ * noisy distractor's squared distance to a probe is 2 − 2·cos + 100². On the cosine scale (1 − d²/2) that is
+ * cos − 5000: it keeps its order among the noise but never out-ranks a clean score.
+ */
+export const NOISE_SCORE_OFFSET = 100 ** 2 / 2;
+
 let cachedProbes: { key: string; data: Float32Array } | undefined;
 
 /** The probe matrix in thread-local memory (onnxruntime cannot read SharedArrayBuffers), copied once per job. */
@@ -23,7 +31,7 @@ function localProbes(task: GalleryTopKTask): Float32Array {
 }
 
 export async function galleryTopK(task: GalleryTopKTask, gemmThreads: number): Promise<GalleryTopKResult> {
-  const { dim, probeCount, ranks, columns, gallery, zeroedRows } = task;
+  const { dim, probeCount, ranks, columns, gallery, noiseRows } = task;
   const probes = localProbes(task);
   const top = emptyRowTopK(probeCount, ranks);
   const tail = new LargestK(task.tailK, task.tailFloor);
@@ -33,18 +41,26 @@ export async function galleryTopK(task: GalleryTopKTask, gemmThreads: number): P
   const tailOrUndefined = task.tailK > 0 ? tail : undefined;
   for (let c0 = task.start; c0 < task.end; c0 += COLUMN_TILE) {
     const cols = Math.min(COLUMN_TILE, task.end - c0);
+    const noiseColumns: number[] = [];
     for (let c = 0; c < cols; c++) {
       const row = columns[c0 + c];
-      const invalid = gatherNormalised(gallery, row, dim, zeroedRows[row] === 1, tile, c * dim);
-      if (invalid) return { top, tail: new Float32Array(0), invalid: { row, reason: invalid } };
+      const noise = noiseRows[row] === 1;
+      if (noise) noiseColumns.push(c);
+      const invalid = gatherNormalised(gallery, row, dim, tile, c * dim);
+      // A noise row is never scored as itself, so the reference takes whatever it holds; only clean rows must be valid.
+      if (invalid && !noise) return { top, tail: new Float32Array(0), invalid: { row, reason: invalid } };
+      if (invalid) tile.fill(0, c * dim, (c + 1) * dim);
     }
     for (let p0 = 0; p0 < probeCount; p0 += PROBE_TILE) {
       const rows = Math.min(PROBE_TILE, probeCount - p0);
       if (cols % GROUP === 0) {
         await similarityBlockWithGroupMax(probes.subarray(p0 * dim), rows, tile, cols, dim, scores, groupMax, GROUP, gemmThreads);
+        // Group maxima taken before the offset only overstate a group: it is then looked into, never skipped wrongly.
+        lowerNoiseScores(scores, rows, cols, noiseColumns);
         foldGroupedScores(scores, groupMax, rows, cols, p0, top, ranks, tailOrUndefined);
       } else {
         await similarityBlock(probes.subarray(p0 * dim), rows, tile, cols, dim, scores, gemmThreads);
+        lowerNoiseScores(scores, rows, cols, noiseColumns);
         foldScores(scores, rows, cols, p0, top, ranks, tailOrUndefined);
       }
     }
@@ -52,16 +68,18 @@ export async function galleryTopK(task: GalleryTopKTask, gemmThreads: number): P
   return { top, tail: tail.descending() };
 }
 
+/** Noise distractors' scores, per probe row of the block, lowered by NOISE_SCORE_OFFSET. */
+function lowerNoiseScores(scores: Float32Array, rows: number, cols: number, noiseColumns: readonly number[]): void {
+  if (noiseColumns.length === 0) return;
+  for (let r = 0; r < rows; r++) for (const c of noiseColumns) scores[r * cols + c] -= NOISE_SCORE_OFFSET;
+}
+
 /**
- * Copies gallery row `row`, L2-normalised, into `out` at `offset` (zeros for a zeroed row). Normalising
- * here, in parallel, instead of in a pass over the whole file on the main thread, saves seconds at 1M rows.
+ * Copies gallery row `row`, L2-normalised, into `out` at `offset`. Normalising here, in parallel, instead of
+ * in a pass over the whole file on the main thread, saves seconds at 1M rows.
  */
-function gatherNormalised(gallery: Float32Array, row: number, dim: number, zeroed: boolean, out: Float32Array, offset: number): 'non-finite' | 'zero' | undefined {
+function gatherNormalised(gallery: Float32Array, row: number, dim: number, out: Float32Array, offset: number): 'non-finite' | 'zero' | undefined {
   const from = row * dim;
-  if (zeroed) {
-    out.fill(0, offset, offset + dim);
-    return undefined;
-  }
   let sum = 0;
   for (let d = 0; d < dim; d++) sum += gallery[from + d] * gallery[from + d];
   if (!Number.isFinite(sum)) return 'non-finite';

@@ -33,3 +33,13 @@ export function createScoringPool(threads = availableParallelism()): ScoringPool
     close: () => piscina.destroy(),
   };
 }
+
+/** Runs `evaluate` with a pool of `threads` workers (default: the cores), closing the pool afterwards. */
+export async function withScoringPool<T>(threads: number | undefined, evaluate: (pool: ScoringPool) => Promise<T>): Promise<T> {
+  const pool = createScoringPool(threads ?? availableParallelism());
+  try {
+    return await evaluate(pool);
+  } finally {
+    await pool.close();
+  }
+}

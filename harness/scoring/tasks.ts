@@ -14,8 +14,8 @@ export interface GalleryTopKTask {
   dim: number;
   /** [rows × dim], as read from disk; workers L2-normalise the rows they score. */
   gallery: Float32Array;
-  /** Per gallery row, 1 to score it as a zero vector (a noise-listed distractor). */
-  zeroedRows: Uint8Array;
+  /** Per gallery row, 1 for a noise-listed distractor: its scores are lowered by NOISE_SCORE_OFFSET (gallery-top-k.ts). */
+  noiseRows: Uint8Array;
   /** Gallery rows in scoring order; the task covers columns[start..end). */
   columns: Int32Array;
   start: number;

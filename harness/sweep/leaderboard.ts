@@ -21,6 +21,12 @@ export interface MetricDefinition {
   better: 'higher' | 'lower';
   /** How values are shown: 'percent' multiplies by 100. */
   unit: 'percent' | 'number';
+  /**
+   * Set when the metric is TAR/VAL at a target FAR below 1 / (impostor pairs) of its evaluation set: not
+   * measurable there. The value is still the reference code's reading (for comparability), but it is marked
+   * wherever shown and never marked best.
+   */
+  unresolvable?: { impostorPairs: number };
 }
 
 export interface RunFailure {

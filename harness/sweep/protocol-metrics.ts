@@ -5,12 +5,12 @@ import type { MetricDefinition } from './leaderboard.js';
  * What each evaluation protocol contributes to the leaderboard: which numbers of its eval/<protocol>.json
  * become columns, under which key and title. Keys follow the JSON paths of issue 4's result files.
  */
-export type Protocol = 'lfw' | 'megaface' | 'ijbc';
+export type Protocol = 'lfw' | 'megaface' | 'ijbc' | 'ijbb';
 
 /** The protocol a dataset role is evaluated with; verification .bin sets are scored like LFW pairs. */
 export function protocolOfRole(role: DatasetRole): Protocol | null {
   if (role === 'lfw' || role === 'verification-bin') return 'lfw';
-  if (role === 'megaface' || role === 'ijbc') return role;
+  if (role === 'megaface' || role === 'ijbc' || role === 'ijbb') return role;
   return null;
 }
 
@@ -19,8 +19,15 @@ export interface MetricValue {
   value: number;
 }
 
-const IJBC_FARS = ['1e-6', '1e-5', '1e-4', '1e-3', '1e-2', '1e-1'];
+const IJB_FARS = ['1e-6', '1e-5', '1e-4', '1e-3', '1e-2', '1e-1'];
 const MEGAFACE_FARS = ['1e-6', '1e-5', '1e-4'];
+const IJB_TITLES: Record<string, string> = { ijbb: 'IJB-B', ijbc: 'IJB-C' };
+
+/** The `unresolvable` mark of a FAR target, from a result's `resolvable` map and its impostor count. */
+function resolution(result: Record<string, unknown>, far: string, impostorPairs: unknown): Pick<MetricDefinition, 'unresolvable'> {
+  const resolvable = (result.resolvable ?? {}) as Record<string, unknown>;
+  return resolvable[far] === false && typeof impostorPairs === 'number' ? { unresolvable: { impostorPairs } } : {};
+}
 
 /**
  * Every leaderboard metric in one protocol result, in column order; values that are absent or not finite are
@@ -45,15 +52,20 @@ export function metricsOf(protocol: Protocol, result: Record<string, unknown>, p
       add({ key: `megaface.identification.${size}`, title: `MF rank-1 @${distractorCount(Number(size))}`, better: 'higher', unit: 'percent' }, identification[size]);
     }
     const verification = record(result.verification);
+    const impostorPairs = record(result.counts).impostorPairs;
     for (const far of MEGAFACE_FARS) {
-      add({ key: `megaface.verification.tarAtFar${far}`, title: `MF TAR@${far}`, better: 'higher', unit: 'percent' }, verification[`tarAtFar${far}`]);
+      const definition: MetricDefinition = { key: `megaface.verification.tarAtFar${far}`, title: `MF TAR@${far}`, better: 'higher', unit: 'percent' };
+      add({ ...definition, ...resolution(result, far, impostorPairs) }, verification[`tarAtFar${far}`]);
     }
   } else {
     const tarAtFar = record(result.tarAtFar);
-    for (const far of IJBC_FARS) {
-      add({ key: `ijbc.tarAtFar.${far}`, title: `IJB-C TAR@${far}`, better: 'higher', unit: 'percent' }, tarAtFar[far]);
+    const impostorPairs = record(result.counts).impostor;
+    const name = IJB_TITLES[protocol];
+    for (const far of IJB_FARS) {
+      const definition: MetricDefinition = { key: `${protocol}.tarAtFar.${far}`, title: `${name} TAR@${far}`, better: 'higher', unit: 'percent' };
+      add({ ...definition, ...resolution(result, far, impostorPairs) }, tarAtFar[far]);
     }
-    add({ key: 'ijbc.auc', title: 'IJB-C AUC', better: 'higher', unit: 'percent' }, result.auc);
+    add({ key: `${protocol}.auc`, title: `${name} AUC`, better: 'higher', unit: 'percent' }, result.auc);
   }
   return out;
 }

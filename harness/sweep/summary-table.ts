@@ -10,7 +10,8 @@ export function summaryTable(board: Leaderboard): string {
   const rows = board.rows.map((row) => [row.variant, seedsCell(row), ...columns.map((c) => metricCell(row, c)), notesCell(row)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
+  const footnotes = columns.flatMap((c) => (c.unresolvable ? [`† ${c.title}: FAR below 1/${c.unresolvable.impostorPairs} impostor pairs, not measurable on this set`] : []));
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ...footnotes].join('\n') + '\n';
 }
 
 function headlineMetrics(metrics: MetricDefinition[]): MetricDefinition[] {
@@ -30,7 +31,8 @@ function metricCell(row: LeaderboardRow, metric: MetricDefinition): string {
   const scale = metric.unit === 'percent' ? 100 : 1;
   const digits = metric.unit === 'percent' ? 2 : 4;
   const mean = (s.mean * scale).toFixed(digits);
-  return s.n > 1 ? `${mean} ± ${(s.std * scale).toFixed(digits)}` : mean;
+  const mark = metric.unresolvable ? ' †' : '';
+  return (s.n > 1 ? `${mean} ± ${(s.std * scale).toFixed(digits)}` : mean) + mark;
 }
 
 function notesCell(row: LeaderboardRow): string {

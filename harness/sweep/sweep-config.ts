@@ -43,7 +43,7 @@ export interface SweepConfig {
   train: SweepTrainSettings;
   seeds: number[];
   losses: LossEntry[];
-  /** Protocol datasets (roles lfw, megaface, ijbc, verification-bin), evaluated in this order. */
+  /** Protocol datasets (roles lfw, megaface, ijbc, ijbb, verification-bin), evaluated in this order. */
   evaluate: string[];
   /**
    * Cross-validation over an lfw set's folds: every listed test fold k is one run per loss variant and seed,

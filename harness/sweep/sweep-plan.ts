@@ -78,7 +78,7 @@ export async function planSweep(config: SweepConfig, registry: RegistryOptions =
   const evaluate = config.evaluate.map((name, i): PlannedEvaluation => {
     const entry = datasetAt(name, registry, rethrow(`evaluate[${i}]`));
     const protocol = protocolOfRole(entry.role);
-    if (!protocol) throw new UserError(`${where(`evaluate[${i}]`)}: "${name}" is a ${entry.role} set; expected an lfw, megaface, ijbc or verification-bin set`);
+    if (!protocol) throw new UserError(`${where(`evaluate[${i}]`)}: "${name}" is a ${entry.role} set; expected an lfw, megaface, ijbc, ijbb or verification-bin set`);
     const file = resultName(entry.role, entry.name);
     return { ...datasetState(entry, registry), protocol, resultName: file, metricPrefix: file };
   });

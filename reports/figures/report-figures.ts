@@ -4,7 +4,7 @@ import { variantColors } from './figure-style.js';
 import { megafaceCmcFigure, megafaceIdentificationFigure } from './megaface-curves.js';
 import { targetAngleFigure } from './target-angle-distribution.js';
 import { trainingCurveFigures } from './training-curves.js';
-import { ijbcRocFigure, lfwRocFigure } from './verification-roc.js';
+import { ijbRocFigure, lfwRocFigure } from './verification-roc.js';
 
 /** Every figure of the report, in reading order, coloured by one variant → colour map from the leaderboard order. */
 export function reportFigures(data: SweepData): FigureOutcome[] {
@@ -14,7 +14,8 @@ export function reportFigures(data: SweepData): FigureOutcome[] {
     lfwRocFigure(runs, colors),
     megafaceIdentificationFigure(runs, colors),
     megafaceCmcFigure(data, colors),
-    ijbcRocFigure(runs, colors),
+    ijbRocFigure('ijbc', runs, colors),
+    ...(runs.some((r) => r.eval.ijbb) ? [ijbRocFigure('ijbb', runs, colors)] : []),
     ...trainingCurveFigures(runs, colors),
     targetAngleFigure(runs, colors),
   ];

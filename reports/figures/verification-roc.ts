@@ -62,14 +62,20 @@ export function lfwRocFigure(runs: RunRecord[], colors: VariantColors): FigureOu
   );
 }
 
-export function ijbcRocFigure(runs: RunRecord[], colors: VariantColors): FigureOutcome {
+/** The IJB-B or IJB-C ROC; its caption says from where on the FAR axis the set can measure at all. */
+export function ijbRocFigure(set: 'ijbb' | 'ijbc', runs: RunRecord[], colors: VariantColors): FigureOutcome {
+  const name = set === 'ijbb' ? 'IJB-B' : 'IJB-C';
+  const impostors = runs.map((r) => r.eval[set]?.counts?.impostor).filter((n): n is number => typeof n === 'number');
+  const limit = impostors.length
+    ? ` The smallest measurable FAR is one impostor pair: 1/${Math.min(...impostors).toLocaleString('en-US')} on this set; targets below it (marked † in the tables) are not measurements.`
+    : '';
   return rocFigure(
     {
-      name: 'ijbc-roc',
-      title: 'IJB-C 1:1 verification ROC',
-      caption: 'ROC over the IJB-C template pairs, one line per run; from eval/ijbc.json "roc".',
-      source: 'eval/ijbc.json',
-      pick: (r) => r.eval.ijbc?.roc,
+      name: `${set}-roc`,
+      title: `${name} 1:1 verification ROC`,
+      caption: `ROC over the ${name} template pairs, one line per run; from eval/${set}.json "roc".${limit}`,
+      source: `eval/${set}.json`,
+      pick: (r) => r.eval[set]?.roc,
     },
     runs,
     colors,

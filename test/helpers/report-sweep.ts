@@ -102,7 +102,8 @@ export function writeFixtureSweep(root: string, variants: FixtureVariant[] = def
         thresholds: Array(10).fill(1.4),
         auc: 0.99,
         eer: 1 - lfw,
-        tarAtFar: { '1e-3': lfw - 0.05 },
+        valAtFar: { '1e-3': { val: lfw - 0.05, valStd: 0.01, farMean: 0.001 } },
+        resolvable: { '1e-3': true },
         roc: { fpr: [0, ...Array.from({ length: 40 }, (_, i) => 10 ** (-4 + i / 10))], tpr: [0, ...Array.from({ length: 40 }, (_, i) => Math.min(1, (10 ** (-4 + i / 10)) ** (0.25 * (1 - q))))] },
       });
       writeJson(join(runDir, 'eval', 'megaface.json'), {
@@ -110,11 +111,14 @@ export function writeFixtureSweep(root: string, variants: FixtureVariant[] = def
         identification,
         cmc,
         verification: { 'tarAtFar1e-6': top * 0.9, 'tarAtFar1e-5': top * 0.95, 'tarAtFar1e-4': top },
-        counts: { probes: 300, identities: 20, trials: 4000, distractors: Object.fromEntries(sizes.map((s) => [String(s), s])) },
+        resolvable: { '1e-6': true, '1e-5': true, '1e-4': true },
+        counts: { probes: 300, identities: 20, trials: 4000, distractors: Object.fromEntries(sizes.map((s) => [String(s), s])), impostorPairs: 300 * largest },
       });
       writeJson(join(runDir, 'eval', 'ijbc.json'), {
         protocol: 'ijbc',
         tarAtFar: ijbcTar,
+        // 2,700 impostor pairs: one pair is FAR 3.7e-4, so 1e-6 … 1e-4 cannot be measured.
+        resolvable: { '1e-6': false, '1e-5': false, '1e-4': false, '1e-3': true, '1e-2': true, '1e-1': true },
         auc: 0.98,
         roc: { fpr: ijbcFpr, tpr: ijbcFpr.map((f) => Math.min(1, q * (1 + 0.08 * Math.log10(f)) + (1 - q) * f)) },
         counts: { images: 500, templates: 100, pairs: 3000, genuine: 300, impostor: 2700 },

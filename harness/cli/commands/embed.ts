@@ -40,7 +40,7 @@ export function register(program: Command): void {
     .description("write the feature sets (NAME.npy + NAME.keys.txt) of a protocol dataset with a run's trained backbone or a pretrained model")
     .option('--run <dir>', 'trained run directory (features go under <run>/features/<dataset>/)')
     .option('--pretrained <model>', 'pretrained model instead of a run: faceapi-resnet (dlib ResNet from @vladmandic/face-api)', parsePretrainedModel)
-    .requiredOption('--dataset <name>', 'protocol dataset from datasets.json (lfw, megaface, ijbc or verification-bin role; lfw role with --pretrained)')
+    .requiredOption('--dataset <name>', 'protocol dataset from datasets.json (lfw, megaface, ijbc, ijbb or verification-bin role; lfw role with --pretrained)')
     .option('--out <file.npy>', 'with --pretrained: the feature set to write (keys beside it as .keys.txt)')
     .option('--data-root <dir>', 'where datasets live (default: $FLB_DATA_ROOT or ./data)')
     .option('--flip', "test-time flip: sum each image's feature with its mirror image's (insightface)")

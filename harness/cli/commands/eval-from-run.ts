@@ -13,7 +13,7 @@ export interface FromRunFlags extends EvalOutputFlags {
   dataRoot?: string;
 }
 
-export type Protocol = 'lfw' | 'megaface' | 'ijbc';
+export type Protocol = 'lfw' | 'megaface' | 'ijbc' | 'ijbb';
 
 /** Evaluates through a run, or returns undefined when --run is absent (features were given directly). */
 export type FromRun = (flags: FromRunFlags, protocol: Protocol) => Promise<object | undefined>;
@@ -26,7 +26,7 @@ export function addRunOptions(command: Command): Command {
     .option('--data-root <dir>', 'with --run: where datasets live (default: $FLB_DATA_ROOT or ./data)');
 }
 
-const ROLES: Record<Protocol, string[]> = { lfw: ['lfw', 'verification-bin'], megaface: ['megaface'], ijbc: ['ijbc'] };
+const ROLES: Record<Protocol, string[]> = { lfw: ['lfw', 'verification-bin'], megaface: ['megaface'], ijbc: ['ijbc'], ijbb: ['ijbb'] };
 
 export const evaluateFromRun: FromRun = async (flags, protocol) => {
   if (flags.run === undefined) {

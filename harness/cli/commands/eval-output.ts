@@ -1,24 +1,12 @@
-import { availableParallelism } from 'node:os';
 import { writeJsonAtomic } from '../../core/atomic-write.js';
 import { UserError } from '../../core/errors.js';
-import { createScoringPool, type ScoringPool } from '../../scoring/pool.js';
 
-/** What every `flb eval <protocol>` shares: the pool's lifetime and how a result is shown or saved. */
+/** What every `flb eval <protocol>` shares: how a result is shown or saved. */
 export interface EvalOutputFlags {
   json?: boolean;
   out?: string;
   threads?: number;
   quiet?: boolean;
-}
-
-/** Runs `evaluate` with a scoring pool of --threads workers (default: the cores), closing it afterwards. */
-export async function withScoringPool<T>(flags: EvalOutputFlags, evaluate: (pool: ScoringPool) => Promise<T>): Promise<T> {
-  const pool = createScoringPool(flags.threads ?? availableParallelism());
-  try {
-    return await evaluate(pool);
-  } finally {
-    await pool.close();
-  }
 }
 
 /**

@@ -3,7 +3,7 @@ import { parseRecipe, type SyntheticRecipe } from '../synthetic/recipe.js';
 import { asObject, int, optionalString } from './fields.js';
 
 /** What a dataset is used for. */
-export type DatasetRole = 'train' | 'lfw' | 'megaface' | 'ijbc' | 'verification-bin';
+export type DatasetRole = 'train' | 'lfw' | 'megaface' | 'ijbc' | 'ijbb' | 'verification-bin';
 
 /**
  * The on-disk layout, which decides the reader and the files an entry must name. `features` and `lfw-features`
@@ -32,6 +32,8 @@ const formatsOfRole: Record<DatasetRole, DatasetFormat[]> = {
   lfw: ['lfw-pairs', 'lfw-features'],
   megaface: ['megaface-devkit'],
   ijbc: ['ijbc-meta'],
+  // IJB-B's release has IJB-C's layout, its meta files prefixed ijbb_.
+  ijbb: ['ijbc-meta'],
   'verification-bin': ['verification-bin'],
 };
 
