@@ -26,7 +26,7 @@ export class DlibResnetLayer extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
     return tf.tidy(() => {
-      // The inverse of harness/data/train-set.ts normalisePixel, (p − 127.5)/128.
+      // The inverse of harness/formats/image.ts normalisePixel, (p − 127.5)/128.
       const pixels = tf.add(tf.mul(x, 128), 127.5) as tf.Tensor4D;
       return dlibResnetForward(this.resnet, pixels)[this.features];
     });

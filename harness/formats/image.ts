@@ -1,6 +1,10 @@
 import sharp from 'sharp';
 import { UserError } from '../core/errors.js';
-import { normalisePixel } from '../data/readers/train-set.js';
+
+/** insightface's input normalisation, shared by every reader. */
+export function normalisePixel(v: number): number {
+  return (v - 127.5) / 128;
+}
 
 /** What the backbone wants: [height, width] and grey (1) or RGB (3). */
 export interface ImageSpec {

@@ -3,7 +3,7 @@ import { resolveDataset, type DatasetEntry, type DatasetFormat, type RegistryOpt
 import { UserError } from '../core/errors.js';
 import { readLfwPairs } from '../formats/lfw-pairs.js';
 import type { FoldsConfig } from './sweep-config.js';
-import type { PlannedEvaluation } from './sweep-plan.js';
+import type { PlannedEvaluation } from './planned-dataset.js';
 
 /**
  * A sweep's `folds` axis checked against the registry: the folds come from an lfw set the sweep evaluates, the

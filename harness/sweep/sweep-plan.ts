@@ -9,6 +9,7 @@ import { definitionHash } from '../run-store/run-store.js';
 import type { RunDefinition } from '../training/definition.js';
 import { protocolOfRole, type Protocol } from './protocol-metrics.js';
 import { planFolds, type PlannedFolds } from './plan-folds.js';
+import type { PlannedDataset, PlannedEvaluation } from './planned-dataset.js';
 import type { LossEntry, ParamValue, SweepConfig } from './sweep-config.js';
 
 /**
@@ -37,20 +38,7 @@ export interface PlannedRun {
 
 export type { PlannedFolds } from './plan-folds.js';
 
-export interface PlannedDataset {
-  entry: DatasetEntry;
-  status: DatasetStatus;
-  /** What is absent, for a dataset that is missing. */
-  missing: string[];
-}
-
-export interface PlannedEvaluation extends PlannedDataset {
-  protocol: Protocol;
-  /** The run keeps the result as eval/<resultName>.json: the protocol, or the dataset's name for a .bin set. */
-  resultName: string;
-  /** Leaderboard metric keys start with `<metricPrefix>.`; titles name it too (e.g. 'LFW', 'cfp-fp'). */
-  metricPrefix: string;
-}
+export type { PlannedDataset, PlannedEvaluation } from './planned-dataset.js';
 
 export interface SweepPlan {
   config: SweepConfig;

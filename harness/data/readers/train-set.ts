@@ -24,7 +24,4 @@ export interface TrainSet {
   read(indices: readonly number[]): Promise<Float32Array>;
 }
 
-/** insightface's input normalisation, shared by every reader. */
-export function normalisePixel(v: number): number {
-  return (v - 127.5) / 128;
-}
+export { normalisePixel } from '../../formats/image.js';

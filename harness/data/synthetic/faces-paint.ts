@@ -8,7 +8,7 @@ import {
   ellipseDistance,
 } from './faces-raster.js';
 import { mix, shade, type IdentityTraits, type Stream, type View } from './faces-traits.js';
-import type { FivePoints } from './faces.js';
+import type { FivePoints } from './faces-config.js';
 
 // Paints one view of an identity (face layers, then illumination and sensor noise) and places its landmarks.
 

@@ -1,6 +1,6 @@
 import seedrandom from 'seedrandom';
 import type { Rgb } from './faces-raster.js';
-import type { SynthFaceConfig } from './faces.js';
+import type { SynthFaceConfig } from './faces-config.js';
 
 /**
  * The random side of the synthetic face generator: an identity's traits and one image's view of it, each
