@@ -1,4 +1,4 @@
-import type { MetricDefinition, MetricSummary } from '../harness/sweep/leaderboard.js';
+import type { MetricDefinition, MetricSummary } from '../harness/run-store/leaderboard.js';
 
 /** Decimal places a paper prints: two for percentages (99.45), four for raw numbers. */
 export function decimalsFor(unit: MetricDefinition['unit']): number {

@@ -1,4 +1,4 @@
-import type { MetricDefinition, MetricSummary } from '../harness/sweep/leaderboard.js';
+import type { MetricDefinition, MetricSummary } from '../harness/run-store/leaderboard.js';
 import type { RunRecord, SweepData } from './sweep-data.js';
 
 /**

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { RunConfig } from '../harness/training/definition.js';
+import type { RunConfig } from '../harness/run-store/run-definition.js';
 import { studySpread } from './study-spread.js';
 import type { SweepData } from './sweep-data.js';
 

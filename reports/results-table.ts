@@ -1,4 +1,4 @@
-import type { LeaderboardRow, MetricSummary, RunFailure } from '../harness/sweep/leaderboard.js';
+import type { LeaderboardRow, MetricSummary, RunFailure } from '../harness/run-store/leaderboard.js';
 import { formatSummary, type FormattedSummary } from './metric-format.js';
 import { paperColumns, summarise, type PaperColumn } from './paper-columns.js';
 import { studySpread, type StudySpread } from './study-spread.js';

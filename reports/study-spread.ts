@@ -1,4 +1,4 @@
-import type { Leaderboard } from '../harness/sweep/leaderboard.js';
+import type { Leaderboard } from '../harness/run-store/leaderboard.js';
 
 /**
  * What a table cell's mean ± std runs over, said once for every renderer: seeds in an ordinary sweep; in a

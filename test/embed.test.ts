@@ -12,7 +12,7 @@ import { lfwPairKeys, readLfwPairs } from '../harness/formats/lfw-pairs.js';
 import { readFacescrubList } from '../harness/formats/megaface-lists.js';
 import { findLossPlugin } from '../harness/plugins/losses/registry.js';
 import { runAt } from '../harness/run-store/run-store.js';
-import { DEFAULT_TRAIN_SETTINGS } from '../harness/training/settings.js';
+import { DEFAULT_TRAIN_SETTINGS } from '../harness/run-store/train-settings.js';
 import { train } from '../harness/training/trainer.js';
 import { runCli } from './helpers/cli.js';
 import { TEST_BACKEND } from './helpers/test-backend.js';

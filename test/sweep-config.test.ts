@@ -6,7 +6,7 @@ import { definitionHash } from '../harness/run-store/run-store.js';
 import { selectRuns } from '../harness/sweep/run-selection.js';
 import { parseSweepConfig, readSweepConfig } from '../harness/sweep/sweep-config.js';
 import { planSweep } from '../harness/sweep/sweep-plan.js';
-import { DEFAULT_TRAIN_SETTINGS } from '../harness/training/settings.js';
+import { DEFAULT_TRAIN_SETTINGS } from '../harness/run-store/train-settings.js';
 import { writeFeatureFixture } from './helpers/feature-fixture.js';
 
 const dataRoot = mkdtempSync(join(tmpdir(), 'flb-sweep-config-'));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileRunStore } from '../harness/run-store/run-store.js';
 import { buildLeaderboard } from '../harness/sweep/leaderboard-build.js';
-import { writeLeaderboard } from '../harness/sweep/leaderboard-files.js';
+import { writeLeaderboard } from '../harness/run-store/leaderboard-files.js';
 import { summaryTable } from '../harness/sweep/summary-table.js';
 import { parseSweepConfig } from '../harness/sweep/sweep-config.js';
 import { planSweep } from '../harness/sweep/sweep-plan.js';

@@ -7,7 +7,7 @@ import { findBackbonePlugin } from '../harness/plugins/backbones/registry.js';
 import { findLossPlugin } from '../harness/plugins/losses/registry.js';
 import { FileRunStore, type RunHandle } from '../harness/run-store/run-store.js';
 import { buildLeaderboard } from '../harness/sweep/leaderboard-build.js';
-import type { Leaderboard } from '../harness/sweep/leaderboard.js';
+import type { Leaderboard } from '../harness/run-store/leaderboard.js';
 import type { SweepStages } from '../harness/sweep/run-stages.js';
 import { parseSweepConfig } from '../harness/sweep/sweep-config.js';
 import { planSweep, type SweepPlan } from '../harness/sweep/sweep-plan.js';

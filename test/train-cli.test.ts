@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
 import { writeUserPlugin } from './helpers/user-plugins.js';
 import { TEST_BACKEND } from './helpers/test-backend.js';
+import { parseSweepConfig } from '../harness/sweep/sweep-config.js';
+import { planSweep } from '../harness/sweep/sweep-plan.js';
 
 const dataRoot = mkdtempSync(join(tmpdir(), 'flb-data-'));
 const work = mkdtempSync(join(tmpdir(), 'flb-train-cli-'));
@@ -41,23 +43,35 @@ test.serial('a loss that turns NaN ends the run as diverged at that step, keeps 
   t.is(progress.step, 2, 'the checkpoint is the one before the NaN');
 });
 
-test.serial('a finished run is not trained twice; --resume continues, --force retrains', async (t) => {
-  const out = join(work, 'twice');
-  const args = ['train', '--loss', 'cosface', '--steps', '6', '--out', out, '--quiet', ...quick];
-  t.is((await runCli(args)).code, 0);
-  const again = await runCli(args);
+test.serial('a finished run is not trained twice, however its parameters are spelt; --resume continues, --force retrains', async (t) => {
+  const cwd = mkdtempSync(join(tmpdir(), 'flb-twice-'));
+  const args = ['train', '--loss', 'cosface', '--steps', '6', '--quiet', ...quick];
+  t.is((await runCli(args, { cwd })).code, 0);
+  const [id] = readdirSync(join(cwd, 'runs'));
+  // The same run asked for with CosFace's default margin spelt out: one definition, one key, so it is refused.
+  const again = await runCli([...args, '--param', 'm=.35'], { cwd });
   t.is(again.code, 2);
   t.regex(again.stderr, /already holds a finished run \(step 6\); pass --force/);
-  const resume = await runCli(['train', '--resume', out, '--data-root', dataRoot]);
+  t.deepEqual(readdirSync(join(cwd, 'runs')), [id]);
+  // …and a sweep plans the very same key for it.
+  const config = parseSweepConfig(
+    { name: 'twice', train: { dataset: 'synth-tiny', steps: 6, batchSize: 32, embeddingDim: 64 }, losses: [{ loss: 'cosface', params: { m: 0.35 } }], seeds: [1], evaluate: [] },
+    'twice.json',
+  );
+  t.is((await planSweep(config, { dataRoot })).runs[0]!.id, id);
+  const out = join(cwd, 'runs', id!);
+  const resume = await runCli(['train', '--resume', out]);
   t.is(resume.code, 2);
   t.regex(resume.stderr, /already finished/);
-  t.is((await runCli([...args, '--force'])).code, 0);
+  t.is((await runCli([...args, '--force'], { cwd })).code, 0);
 });
 
 test('user errors: one clear line, exit code 2, no stack trace', async (t) => {
+  const untouched = mkdtempSync(join(tmpdir(), 'flb-untouched-'));
   const cases: [string[], RegExp][] = [
     [['train', '--loss', 'nope', ...quick], /unknown loss 'nope'; available: .*arcface.*softmax/],
-    [['train', '--loss', 'arcface', '--param', 'm=9', ...quick], /parameter 'm' = 9 is out of range; allowed \[0, 1\.57/],
+    // Checked before the data is touched: an empty data root stays empty (synth-tiny is not generated).
+    [['train', '--loss', 'arcface', '--param', 'm=9', ...quick.slice(0, 2), '--data-root', untouched], /parameter 'm' = 9 is out of range; allowed \[0, 1\.57/],
     [['train', '--loss', 'arcface', '--steps', 'many', ...quick], /--steps.*expected a whole number from 1, got 'many'/],
     [['train', '--loss', 'arcface', '--dataset', 'no-such-set', '--data-root', dataRoot], /no-such-set/],
     [['train', '--loss', 'arcface', '--batch-size', '5000', ...quick.filter((a) => a !== '32' && a !== '--batch-size')], /--batch-size 5000 is larger than synth-tiny \(1024 images\)/],
@@ -71,4 +85,5 @@ test('user errors: one clear line, exit code 2, no stack trace', async (t) => {
     t.false(r.stderr.includes('    at '), `no stack trace: ${r.stderr}`);
   }
   t.deepEqual(readdirSync(cwd), [], 'a refused run writes nothing (no runs/ folder)');
+  t.deepEqual(readdirSync(untouched), [], 'parameters are validated before the dataset is opened or generated');
 });

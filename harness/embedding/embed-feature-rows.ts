@@ -4,7 +4,7 @@ import { UserError } from '../core/errors.js';
 import { readFeatureSet, writeFeatureSet } from '../formats/feature-set.js';
 import { readLfwPairs } from '../formats/lfw-pairs.js';
 import { startProgress, type ProgressMode } from '../core/progress.js';
-import type { RunConfig } from '../training/definition.js';
+import type { RunConfig } from '../run-store/run-definition.js';
 
 /**
  * The protocol features of a run trained on feature rows (a head on a frozen trunk): each image the pairs name

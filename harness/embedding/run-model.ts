@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { createBackbone, findBackbonePlugin } from '../plugins/backbones/registry.js';
 import type { RunHandle } from '../run-store/run-store.js';
 import { hasCheckpoint, loadBackboneWeights } from '../training/checkpoint.js';
-import type { RunConfig } from '../training/definition.js';
+import type { RunConfig } from '../run-store/run-definition.js';
 import { UserError } from '../core/errors.js';
 
 /** The trained backbone of a run, rebuilt from its config and loaded from its checkpoint. */

@@ -10,7 +10,7 @@ import { resolveDataset } from '../data/registry/registry.js';
 import { embedRun } from '../embedding/embed-run.js';
 import type { ProgressMode } from '../core/progress.js';
 import type { RunHandle } from '../run-store/run-store.js';
-import type { RunConfig } from '../training/definition.js';
+import type { RunConfig } from '../run-store/run-definition.js';
 
 export interface EvaluateRunOptions {
   dataRoot?: string;

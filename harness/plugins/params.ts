@@ -1,8 +1,26 @@
 import { UserError } from '../core/errors.js';
-import type { ParamSpecs } from './losses/contract.js';
+import type { ParamValue } from '../run-store/run-definition.js';
 
+/** A tunable parameter. `default: null` means "derived when the head is created" (e.g. from the class count). */
+export interface ParamSpec {
+  default: number | boolean | null;
+  min?: number;
+  max?: number;
+  /** Only whole numbers are accepted. */
+  integer?: boolean;
+  doc: string;
+}
+export type ParamSpecs = Record<string, ParamSpec>;
+
+/** Parameter values as the plugin receives them, typed from its specs. */
+export type ParamValues<P extends ParamSpecs> = {
+  [K in keyof P]: P[K]['default'] extends boolean ? boolean : P[K]['default'] extends null ? number | null : number;
+};
+
+/** Parameter values as given: strings from a command line (`--param m=.3`), numbers and booleans from a config. */
 export type RawParams = Record<string, string | number | boolean | null>;
-export type ResolvedParams = Record<string, number | boolean | null>;
+/** Parameter values parsed and checked against the plugin's specs, every default filled in. */
+export type ResolvedParams = Record<string, ParamValue>;
 
 /** Parses repeated `--param k=v` flags. */
 export function parseParamFlags(flags: readonly string[]): RawParams {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../core/atomic-write.js';
@@ -46,21 +45,7 @@ export interface RunStore {
   list(): RunHandle[];
 }
 
-/** Stable hash of the JSON value (object keys sorted), 12 hex digits. */
-export function definitionHash(definition: unknown): string {
-  return createHash('sha256').update(canonicalJson(definition)).digest('hex').slice(0, 12);
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+export { definitionHash } from './run-key.js';
 
 /** A run directory laid out as DESIGN.md describes. */
 export function runAt(dir: string, id = dir.split(/[\\/]/).filter(Boolean).pop() ?? dir): RunHandle {

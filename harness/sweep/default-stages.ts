@@ -6,7 +6,7 @@ import type { BackendChoice } from '../engine/backend-choice.js';
 import { evaluateRun } from '../evaluation/evaluate-run.js';
 import { findLossPlugin } from '../plugins/losses/registry.js';
 import type { ProgressMode } from '../core/progress.js';
-import type { RunConfig } from '../training/definition.js';
+import type { RunConfig } from '../run-store/run-definition.js';
 import { openRunTrainSet } from '../training/run-train-set.js';
 import { train } from '../training/trainer.js';
 import type { SweepStages, TrainStageRequest } from './run-stages.js';

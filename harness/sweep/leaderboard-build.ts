@@ -1,5 +1,5 @@
 import type { RunStore } from '../run-store/run-store.js';
-import type { Leaderboard, LeaderboardRow, MetricDefinition, MetricSummary, RunFailure } from './leaderboard.js';
+import type { Leaderboard, LeaderboardRow, MetricDefinition, MetricSummary, RunFailure } from '../run-store/leaderboard.js';
 import { metricsOf } from './protocol-metrics.js';
 import { storedResult } from './run-work.js';
 import type { SweepPlan } from './sweep-plan.js';

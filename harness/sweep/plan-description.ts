@@ -90,3 +90,18 @@ function table(header: string[], rows: string[][]): string[] {
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
+
+/**
+ * A note on run folders in the sweep folder that this plan does not name: runs of another config, or runs keyed
+ * before definitions were resolved before hashing, which `flb runs migrate` re-keys. Null when there are none.
+ */
+export function unplannedRunsNote(plan: SweepPlan, store: RunStore, sweepDir: string): string | null {
+  const planned = new Set(plan.runs.map((r) => r.id));
+  const others = store.list().filter((h) => !planned.has(h.id));
+  if (others.length === 0) return null;
+  return (
+    `note: ${others.length} run folder${others.length === 1 ? '' : 's'} in ${sweepDir} ${others.length === 1 ? 'is' : 'are'} not in this plan ` +
+    `(e.g. ${others[0]!.id}): runs of another config, or runs keyed before parameters were resolved before hashing; ` +
+    `\`flb runs migrate ${sweepDir}\` re-keys the latter so that they are reused`
+  );
+}

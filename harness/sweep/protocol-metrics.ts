@@ -1,5 +1,5 @@
 import type { DatasetRole } from '../data/registry/registry.js';
-import type { MetricDefinition } from './leaderboard.js';
+import type { MetricDefinition } from '../run-store/leaderboard.js';
 
 /**
  * What each evaluation protocol contributes to the leaderboard: which numbers of its eval/<protocol>.json

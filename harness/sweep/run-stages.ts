@@ -1,5 +1,5 @@
 import type { RunHandle, RunState } from '../run-store/run-store.js';
-import type { RunDefinition } from '../training/definition.js';
+import type { RunDefinition } from '../run-store/run-definition.js';
 
 /**
  * The work a sweep does for one run, stage by stage. The runner decides which stages are still to do and

@@ -1,4 +1,4 @@
-import type { Leaderboard, LeaderboardRow, MetricDefinition } from './leaderboard.js';
+import type { Leaderboard, LeaderboardRow, MetricDefinition } from '../run-store/leaderboard.js';
 
 /**
  * The table printed at the end of a sweep: one line per loss variant with its seeds and the headline metric

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { BACKEND_CHOICES, type BackendChoice } from '../engine/backend-choice.js';
 import { UserError } from '../core/errors.js';
-import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../training/settings.js';
+import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../run-store/train-settings.js';
 
 /**
  * A study config (sweeps/NAME.json): losses (each with optional parameter variants) × seeds × one set of

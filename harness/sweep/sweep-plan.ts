@@ -5,8 +5,8 @@ import { UserError } from '../core/errors.js';
 import { resultName } from '../evaluation/evaluate-run.js';
 import { lossParams, loadLossPlugins, type LoadedLossPlugin } from '../plugins/losses/registry.js';
 import { resolveParams, type ResolvedParams } from '../plugins/params.js';
-import { definitionHash } from '../run-store/run-store.js';
-import type { RunDefinition } from '../training/definition.js';
+import { defineRun } from '../training/define-run.js';
+import type { RunDefinition } from '../run-store/run-definition.js';
 import { protocolOfRole, type Protocol } from './protocol-metrics.js';
 import { planFolds, type PlannedFolds } from './plan-folds.js';
 import type { PlannedDataset, PlannedEvaluation } from './planned-dataset.js';
@@ -111,14 +111,17 @@ export async function planSweep(config: SweepConfig, registry: RegistryOptions =
   const runs = variants.flatMap((variant) =>
     testFolds.flatMap((fold) =>
       config.seeds.map((seed): PlannedRun => {
-        const definition: RunDefinition = {
-          loss: { name: variant.loss.plugin.name, params: variant.params },
-          backbone: { name: backbone.plugin.name, params: backboneParams },
+        const { id, definition } = defineRun({
+          loss: variant.loss,
+          lossParams: variant.params,
+          backbone,
+          backboneParams,
           dataset: trainEntry.name,
           ...(fold === undefined ? {} : { holdout: { dataset: folds!.dataset, fold } }),
           train: { ...config.train, seed },
-        };
-        return { id: `${variant.loss.plugin.name}-${definitionHash(definition)}`, variant, seed, fold, definition };
+          numClasses,
+        });
+        return { id, variant, seed, fold, definition };
       }),
     ),
   );

@@ -1,4 +1,4 @@
-import type { TrainSettings } from './settings.js';
+import type { TrainSettings } from '../run-store/train-settings.js';
 
 /** Learning rate at a 0-based step: linear warm-up, then step decay at milestones or a cosine to zero. */
 export function learningRate(step: number, s: Pick<TrainSettings, 'lr' | 'steps' | 'schedule' | 'warmupSteps' | 'milestones' | 'decayFactor'>): number {

@@ -3,7 +3,7 @@ import { ensureDataset, openTrainSet, type OpenOptions } from '../data/registry/
 import type { TrainSet } from '../data/readers/train-set.js';
 import { UserError } from '../core/errors.js';
 import { readLfwPairs } from '../formats/lfw-pairs.js';
-import type { RunDefinition } from './definition.js';
+import type { RunDefinition } from '../run-store/run-definition.js';
 
 /**
  * The training set a run definition names, with its held-out fold's identities removed when it has one. Every

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { writeJsonAtomic } from '../core/atomic-write.js';
 import seedrandom from 'seedrandom';
 import { createBackbone, type LoadedBackbonePlugin } from '../plugins/backbones/registry.js';
@@ -13,7 +13,7 @@ import { startProgress, type ProgressMode } from '../core/progress.js';
 import { definitionHash, runAt, type RunHandle, type RunState } from '../run-store/run-store.js';
 import { BatchOrder, loadTrainingBatch } from './batch-order.js';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
-import type { RunConfig, RunDefinition } from './definition.js';
+import type { RunConfig, RunDefinition } from '../run-store/run-definition.js';
 import { learningRate } from './lr-schedule.js';
 import { MomentumSgd } from './sgd.js';
 import { lossAndGradients, trainableVariables } from './train-step.js';
@@ -25,7 +25,11 @@ export interface TrainRequest {
   loss: LoadedLossPlugin;
   backbone: LoadedBackbonePlugin;
   trainSet: TrainSet;
+  /** The data root the training set was read from (stored in config.json so that --resume finds it again). */
+  dataRoot?: string;
   backend: BackendChoice;
+  /** Why this backend, when the caller chose it (a resumed run keeps its backend); else the engine's own reason. */
+  backendNote?: string;
   progress: ProgressMode;
   /** Continue from the run's checkpoint instead of starting over. */
   resume: boolean;
@@ -77,6 +81,7 @@ function build(req: TrainRequest): Parts & { config: Omit<RunConfig, 'engine'> }
       definition: def,
       resolved: { lossParams, backboneParams },
       sources: { loss: req.loss.source, backbone: req.backbone.source },
+      ...(req.dataRoot === undefined ? {} : { dataRoot: resolve(req.dataRoot) }),
       dataset: { name: trainSet.name, numClasses: trainSet.numClasses, size: trainSet.size, shape: trainSet.shape },
       versions: { node: process.version, facelossbench: packageVersion },
       command: process.argv.slice(2),
@@ -112,7 +117,7 @@ export async function train(req: TrainRequest): Promise<TrainOutcome> {
   const s = def.train;
   const parts = build(req);
   const engine = await initEngine(req.backend, kernelProbe(parts, trainSet.shape, trainSet.numClasses));
-  log(`backend: ${engine.backend} (${engine.reason})`);
+  log(`backend: ${engine.backend} (${req.backendNote ?? engine.reason})`);
 
   let startStep = 0;
   // Loss and hits since the last metrics line; checkpointed, so a resumed run logs the same numbers.

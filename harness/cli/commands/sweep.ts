@@ -7,8 +7,8 @@ import { ExitCode, UserError } from '../../core/errors.js';
 import { FileRunStore } from '../../run-store/run-store.js';
 import { defaultStages } from '../../sweep/default-stages.js';
 import { buildLeaderboard } from '../../sweep/leaderboard-build.js';
-import { writeLeaderboard } from '../../sweep/leaderboard-files.js';
-import { describePlan, missingDatasets, missingDatasetsMessage, planJson } from '../../sweep/plan-description.js';
+import { writeLeaderboard } from '../../run-store/leaderboard-files.js';
+import { describePlan, missingDatasets, missingDatasetsMessage, planJson, unplannedRunsNote } from '../../sweep/plan-description.js';
 import { selectRuns } from '../../sweep/run-selection.js';
 import { lockSweepFolder } from '../../sweep/sweep-lock.js';
 import { readSweepConfig } from '../../sweep/sweep-config.js';
@@ -80,6 +80,8 @@ export function register(program: Command): void {
 
       const progress = progressModeFrom(flags);
       const log = progress === 'quiet' ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
+      const note = unplannedRunsNote(plan, store, sweepDir);
+      if (note) log(note);
       const stages = defaultStages({
         dataRoot: flags.dataRoot,
         plugins: config.plugins,

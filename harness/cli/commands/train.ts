@@ -2,15 +2,16 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { join } from 'node:path';
 import { findBackbonePlugin } from '../../plugins/backbones/registry.js';
 import { backendOption, collect, integerOption, numberOption, progressModeFrom } from '../options.js';
-import type { Holdout } from '../../data/readers/fold-holdout.js';
+import type { Holdout } from '../../run-store/run-definition.js';
 import { getDataset } from '../../data/registry/registry.js';
 import type { BackendChoice } from '../../engine/backend-choice.js';
 import { ExitCode, UserError } from '../../core/errors.js';
 import { findLossPlugin } from '../../plugins/losses/registry.js';
 import { parseParamFlags } from '../../plugins/params.js';
-import { definitionHash, runAt } from '../../run-store/run-store.js';
-import type { RunConfig, RunDefinition } from '../../training/definition.js';
-import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../../training/settings.js';
+import { runAt } from '../../run-store/run-store.js';
+import { defineRun, type RunRequest } from '../../training/define-run.js';
+import type { RunConfig, RunDefinition } from '../../run-store/run-definition.js';
+import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../../run-store/train-settings.js';
 import { openRunTrainSet } from '../../training/run-train-set.js';
 import { train, type TrainOutcome } from '../../training/trainer.js';
 
@@ -105,40 +106,33 @@ type Outcome = Omit<TrainOutcome, 'engine'> & { run: string; backend: string; fi
 async function newRun(flags: TrainFlags): Promise<Outcome> {
   if (!flags.loss) throw new UserError('train: --loss is required (or --resume DIR)');
   if (flags.steps !== undefined && flags.epochs !== undefined) throw new UserError('train: give --steps or --epochs, not both');
-  const backboneName = flags.backbone ?? getDataset(flags.dataset, flags).defaultBackbone ?? 'mlp';
+  const entry = getDataset(flags.dataset, flags);
   const [loss, backbone] = await Promise.all([
     findLossPlugin(flags.loss, flags.plugin),
-    findBackbonePlugin(backboneName, flags.backbonePlugin),
+    findBackbonePlugin(flags.backbone ?? entry.defaultBackbone ?? 'mlp', flags.backbonePlugin),
   ]);
-  const trainSet = await openRunTrainSet({ dataset: flags.dataset, holdout: flags.holdout }, { dataRoot: flags.dataRoot, progress: progressModeFrom(flags) });
-  const steps = flags.epochs !== undefined
-    ? Math.max(1, Math.ceil((flags.epochs * trainSet.size) / flags.batchSize))
-    : (flags.steps ?? DEFAULT_TRAIN_SETTINGS.steps);
-  const definition: RunDefinition = {
-    loss: { name: loss.plugin.name, params: parseParamFlags(flags.param) },
-    backbone: { name: backbone.plugin.name, params: parseParamFlags(flags.backboneParam) },
+  const request: RunRequest = {
+    loss,
+    lossParams: parseParamFlags(flags.param),
+    backbone,
+    backboneParams: parseParamFlags(flags.backboneParam),
     dataset: flags.dataset,
-    ...(flags.holdout ? { holdout: flags.holdout } : {}),
-    train: {
-      ...DEFAULT_TRAIN_SETTINGS,
-      steps,
-      batchSize: flags.batchSize,
-      lr: flags.lr,
-      momentum: flags.momentum,
-      weightDecay: flags.weightDecay,
-      schedule: flags.schedule,
-      warmupSteps: flags.warmup,
-      seed: flags.seed,
-      embeddingDim: flags.embeddingDim,
-      flip: flags.flip,
-      logEvery: flags.logEvery,
-      checkpointEvery: flags.checkpointEvery,
-    },
+    holdout: flags.holdout,
+    train: trainSettings(flags, flags.steps ?? DEFAULT_TRAIN_SETTINGS.steps),
+    // A held-out fold trains on fewer people than the registry counts; their number is known once the set is open.
+    numClasses: flags.holdout ? undefined : entry.expected?.identities,
   };
+  // Parameters are checked here, before the dataset is opened (or generated).
+  let { id, definition } = defineRun(request);
+  const trainSet = await openRunTrainSet({ dataset: flags.dataset, holdout: flags.holdout }, { dataRoot: flags.dataRoot, progress: progressModeFrom(flags) });
   if (flags.batchSize > trainSet.size) {
     throw new UserError(`--batch-size ${flags.batchSize} is larger than ${flags.dataset} (${trainSet.size} images)`);
   }
-  const run = runAt(flags.out ?? join('runs', `${loss.plugin.name}-${definitionHash(definition)}`));
+  if (flags.epochs !== undefined) {
+    const steps = Math.max(1, Math.ceil((flags.epochs * trainSet.size) / flags.batchSize));
+    ({ id, definition } = defineRun({ ...request, train: trainSettings(flags, steps) }));
+  }
+  const run = runAt(flags.out ?? join('runs', id));
   const status = run.readStatus();
   if (status && !flags.force) {
     if (status.state === 'done') {
@@ -152,12 +146,32 @@ async function newRun(flags: TrainFlags): Promise<Outcome> {
     loss,
     backbone,
     trainSet,
+    dataRoot: flags.dataRoot,
     backend: flags.backend ?? 'auto',
     progress: progressModeFrom(flags),
     resume: false,
     log: flags.quiet || flags.json ? () => {} : undefined,
   });
   return summarise(run.dir, outcome, run.readMetrics().at(-1)?.loss);
+}
+
+/** The training settings the flags give (steps decided by the caller: from --steps, or from --epochs and the set's size). */
+function trainSettings(flags: TrainFlags, steps: number): TrainSettings {
+  return {
+    ...DEFAULT_TRAIN_SETTINGS,
+    steps,
+    batchSize: flags.batchSize,
+    lr: flags.lr,
+    momentum: flags.momentum,
+    weightDecay: flags.weightDecay,
+    schedule: flags.schedule,
+    warmupSteps: flags.warmup,
+    seed: flags.seed,
+    embeddingDim: flags.embeddingDim,
+    flip: flags.flip,
+    logEvery: flags.logEvery,
+    checkpointEvery: flags.checkpointEvery,
+  };
 }
 
 async function resumeRun(flags: TrainFlags): Promise<Outcome> {
@@ -170,15 +184,18 @@ async function resumeRun(flags: TrainFlags): Promise<Outcome> {
     findLossPlugin(config.sources.loss.includes('/plugins/losses/') ? def.loss.name : config.sources.loss),
     findBackbonePlugin(config.sources.backbone.includes('/plugins/backbones/') ? def.backbone.name : config.sources.backbone),
   ]);
-  const trainSet = await openRunTrainSet(def, { dataRoot: flags.dataRoot, progress: progressModeFrom(flags) });
+  // The data root and backend the run started with, unless given again: a resumed run ends where an uninterrupted one would.
+  const dataRoot = flags.dataRoot ?? config.dataRoot;
+  const trainSet = await openRunTrainSet(def, { dataRoot, progress: progressModeFrom(flags) });
   const outcome = await train({
     run,
     definition: def,
     loss,
     backbone,
     trainSet,
-    // The same backend as the interrupted part, so the resumed run ends where an uninterrupted one would.
+    dataRoot,
     backend: flags.backend ?? (config.engine.backend as BackendChoice),
+    backendNote: flags.backend ? undefined : 'the backend this run started on',
     progress: progressModeFrom(flags),
     resume: true,
     log: flags.quiet || flags.json ? () => {} : undefined,

@@ -3,19 +3,14 @@ import type { LfwPairs } from '../../formats/lfw-pairs.js';
 import { identitySubset } from './identity-subset.js';
 import type { TrainSet } from './train-set.js';
 
+export type { Holdout } from '../../run-store/run-definition.js';
+
 /**
  * LFW's image-unrestricted protocol for a model trained on LFW itself: for test fold k, train only on the people
  * who appear in the other folds' pairs, then score fold k's pairs. View 2's ten folds are identity-disjoint, so
  * no person of fold k is seen in training; a pairs file whose folds share a person is handled by keeping that
  * person out of training whenever their fold is held out.
  */
-export interface Holdout {
-  /** The lfw-role dataset (registry name) whose pairs.txt defines the folds. */
-  dataset: string;
-  /** 1-based test fold, as people say "fold 3 of 10". */
-  fold: number;
-}
-
 export interface HoldoutSplit {
   /** People of the other folds' pairs, less those of the test fold: the only identities a run may train on. */
   train: Set<string>;

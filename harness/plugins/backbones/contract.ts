@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { ParamSpecs, ParamValues } from '../losses/contract.js';
+import type { ParamSpecs, ParamValues } from '../params.js';
 
 /** The contract of a backbone plugin (plugins/backbones/<name>.ts): images in, embeddings out. */
 export interface BackboneContext<V> {

@@ -1,25 +1,12 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { ParamSpecs, ParamValues } from '../params.js';
+
+export type { ParamSpec, ParamSpecs, ParamValues } from '../params.js';
 
 /**
  * The contract between a loss plugin and the harness. A plugin file under plugins/losses/ default-exports a
- * LossPlugin; harness/loss-kit.ts has the helpers that make one a few dozen lines.
+ * LossPlugin; kit.ts has the helpers that make one a few dozen lines.
  */
-
-/** A tunable parameter. `default: null` means "derived when the head is created" (e.g. from the class count). */
-export interface ParamSpec {
-  default: number | boolean | null;
-  min?: number;
-  max?: number;
-  /** Only whole numbers are accepted. */
-  integer?: boolean;
-  doc: string;
-}
-export type ParamSpecs = Record<string, ParamSpec>;
-
-/** Parameter values as the plugin receives them, typed from its specs. */
-export type ParamValues<P extends ParamSpecs> = {
-  [K in keyof P]: P[K]['default'] extends boolean ? boolean : P[K]['default'] extends null ? number | null : number;
-};
 
 export interface HeadContext<V = Record<string, number | boolean | null>> {
   numClasses: number;
