@@ -39,6 +39,13 @@ module.exports = {
       to: { path: '^harness/', pathNot: ['^harness/core/', '^harness/run-store/'] },
     },
     {
+      name: 'packages-stand-alone',
+      severity: 'error',
+      comment: 'A workspace package is a product of its own: it imports npm packages and itself, never the harness.',
+      from: { path: '^packages/' },
+      to: { path: '^(harness|protocols|reports|plugins|bench|test)/' },
+    },
+    {
       name: 'not-to-tests',
       severity: 'error',
       from: { pathNot: '^test/' },

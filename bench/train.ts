@@ -12,13 +12,12 @@ import * as tf from '@tensorflow/tfjs';
 import { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
-import { ortCpuAvailable, registerOrtCpuBackend } from '../harness/backends/ort-cpu/index.js';
-import { ortIntraOpThreads } from '../harness/backends/ort-cpu/ort-runtime.js';
+import { ortCpuAvailable, ortIntraOpThreads, registerOrtCpuBackend } from '@facelossbench/tfjs-backend-ort-cpu';
 import { createBackbone, findBackbonePlugin } from '../harness/plugins/backbones/registry.js';
 import { createLossHead, findLossPlugin } from '../harness/plugins/losses/registry.js';
 import { lossAndGradients, trainableVariables } from '../harness/training/train-step.js';
 import { MomentumSgd } from '../harness/training/sgd.js';
-import { numpyGemm, runPythonJson } from './python-reference.js';
+import { numpyGemm, runPythonJson } from '../packages/tfjs-backend-ort-cpu/bench/python-reference.js';
 import { profileStep } from './train-step-profile.js';
 
 tf.env().set('PROD', true);

@@ -1,15 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { UserError } from '../harness/core/errors.js';
+import { readTextFile } from '../harness/core/read-file.js';
 
 /** A verification label file: one 0/1 (or true/false) per line, pair i's label on line i + 1. */
 export function readIssameList(path: string): boolean[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`issame file not found: ${path}`);
-    throw e;
-  }
+  const text = readTextFile(path, 'issame file');
   const lines = text.split('\n');
   if (lines[lines.length - 1].trim() === '') lines.pop();
   return lines.map((raw, i) => {

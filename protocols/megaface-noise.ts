@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { UserError } from '../harness/core/errors.js';
+import { readTextFile } from '../harness/core/read-file.js';
 
 /**
  * insightface's MegaFace noise lists: one image per line after a '#' header. FaceScrub entries are bare file
@@ -7,14 +6,7 @@ import { UserError } from '../harness/core/errors.js';
  * last three path components. So an entry names every list path equal to it or ending in "/" + it.
  */
 export function readNoiseList(path: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`noise list not found: ${path}`);
-    throw e;
-  }
-  return text
+  return readTextFile(path, 'noise list')
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));

@@ -1,12 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../harness/core/errors.js';
-import { runAt, type MetricsLine, type RunStatus } from '../harness/run-store/run-store.js';
+import { runAt, type MetricsLine, type RunHandle, type RunStatus } from '../harness/run-store/run-store.js';
 import type { Leaderboard, LeaderboardRow } from '../harness/run-store/leaderboard.js';
 import type { RunConfig } from '../harness/run-store/run-definition.js';
 import type { LfwResult } from '../protocols/evaluate-lfw.js';
 import type { MegafaceResult } from '../protocols/evaluate-megaface.js';
 import type { IjbcResult } from '../protocols/evaluate-ijbc.js';
+import { readJsonFile } from '../harness/core/read-file.js';
 
 /** Everything the report reads from one run directory; absent files are null, so a failed run still shows. */
 export interface RunRecord {
@@ -47,12 +48,7 @@ export function loadSweep(sweepDir: string): SweepData {
 }
 
 function parseLeaderboard(path: string): Leaderboard {
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new UserError(`${path}: not valid JSON: ${(e as Error).message}`);
-  }
+  const value = readJsonFile(path, 'sweep leaderboard');
   const board = value as Partial<Leaderboard>;
   if (!board || typeof board !== 'object') throw new UserError(`${path}: expected a JSON object`);
   if (!Array.isArray(board.metrics)) throw new UserError(`${path}: key "metrics" must be an array of metric definitions`);
@@ -93,18 +89,14 @@ function loadRun(sweepDir: string, name: string, variant: string): RunRecord {
       ijbc: handle.readResult<IjbcResult>('ijbc'),
       ijbb: handle.readResult<IjbcResult>('ijbb'),
     },
-    thetaTargetDeg: readAngles(join(handle.dir, 'angles.json')),
+    thetaTargetDeg: readAngles(handle),
   };
 }
 
-function readAngles(path: string): number[] | null {
-  if (!existsSync(path)) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new UserError(`${path}: not valid JSON: ${(e as Error).message}`);
-  }
+function readAngles(handle: RunHandle): number[] | null {
+  const value = handle.readArtefact('angles');
+  if (value === null) return null;
+  const path = join(handle.dir, 'angles.json');
   const angles = (value as { thetaTargetDeg?: unknown })?.thetaTargetDeg;
   if (!Array.isArray(angles)) throw new UserError(`${path}: expected {"thetaTargetDeg": [angles in degrees]}`);
   const bad = angles.findIndex((a) => typeof a !== 'number' || !Number.isFinite(a));

@@ -5,7 +5,7 @@ import { Conv2D } from '../harness/plugins/backbones/layers/conv2d.js';
 import { PReLU } from '../harness/plugins/backbones/layers/prelu.js';
 import { ReLU } from '../harness/plugins/backbones/layers/relu.js';
 import { initEngine } from '../harness/engine/backend-choice.js';
-import { relativeError, type Nested } from './backend-compare.js';
+import { relativeError, type Nested } from '../packages/tfjs-backend-ort-cpu/test/helpers/backend-compare.js';
 
 /**
  * The backbones' own BatchNorm, PReLU and ReLU layers (harness/layers) must be tf.layers' batchNormalization,

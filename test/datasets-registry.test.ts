@@ -74,7 +74,7 @@ test('malformed registries are refused with the file, the entry and what was exp
   const cases: [unknown, RegExp][] = [
     ['{ "datasets": [ ', /not valid JSON/],
     [{ datasets: {} }, /"datasets" must be an array/],
-    [{ datasets: [entry({ role: 'gallery' })] }, /datasets\[0\] \("faces-real"\)\.role: expected one of train, lfw, megaface, ijbc, verification-bin; got "gallery"/],
+    [{ datasets: [entry({ role: 'gallery' })] }, /datasets\[0\] \("faces-real"\)\.role: expected one of train, lfw, megaface, ijbc, ijbb, verification-bin; got "gallery"/],
     [{ datasets: [entry({ format: 'image-folder' })] }, /\.format: a lfw dataset has format lfw-pairs or lfw-features; got "image-folder"/],
     [{ datasets: [entry({ files: { images: 'imgs' } })] }, /\.files\.pairs: format lfw-pairs needs this path/],
     [{ datasets: [entry({ files: { images: 'imgs', pairs: 'p', extra: 'x' } })] }, /\.files\.extra: format lfw-pairs has no file "extra"/],

@@ -123,7 +123,7 @@ test('megaface --json: sizes from the lists present, counts, CMC', async (t) => 
 test('megaface: malformed list JSON, a dimension mismatch, a key missing from the features', async (t) => {
   const broken = megafaceFixture('mf-json');
   writeFileSync(join(broken, 'megaface_features_list.json_3_1'), '{"path": ["1/x@N00/1_0.jpg",\n]');
-  t.throws(loadMegaface(broken), { instanceOf: UserError, message: /megaface_features_list\.json_3_1: malformed JSON/ });
+  t.throws(loadMegaface(broken), { instanceOf: UserError, message: /megaface_features_list\.json_3_1:2:1: not valid JSON \(value expected\)/ });
 
   const wide = megafaceFixture('mf-dim', 3);
   t.throws(loadMegaface(wide), {

@@ -199,7 +199,7 @@ test('bad sweep folders: one clear error naming the file and key', (t) => {
   writeFileSync(join(root, 'leaderboard.json'), '{"metrics": [], "rows": [{"variant": "a", "runs": "x", "metrics": {}}]}');
   t.throws(() => loadSweep(root), { instanceOf: UserError, message: /leaderboard\.json: rows\[0\]\.runs must be an array/ });
   writeFileSync(join(root, 'leaderboard.json'), '{"metrics": [], "rows": [');
-  t.throws(() => loadSweep(root), { instanceOf: UserError, message: /leaderboard\.json: not valid JSON/ });
+  t.throws(() => loadSweep(root), { instanceOf: UserError, message: /leaderboard\.json:\d+:\d+: not valid JSON/ });
   const dir = fixture(t);
   writeFileSync(join(dir, 'softmax-0-seed1', 'angles.json'), '{"thetaTargetDeg": [1, "x"]}');
   t.throws(() => loadSweep(dir), { instanceOf: UserError, message: /softmax-0-seed1\/angles\.json: thetaTargetDeg\[1\] is "x"/ });

@@ -48,7 +48,8 @@ test('variants are the product of list-valued parameters, runs are variants × s
   t.is(run.seed, 2);
   const expected = {
     loss: { name: 'arcface', params: { m: 0.3, s: 32 } },
-    backbone: { name: 'mlp', params: {} },
+    // Every default filled in (plugins/backbones/mlp.ts), so that leaving one out and giving it are one run.
+    backbone: { name: 'mlp', params: { hidden: 512, layers: 1, dropout: 0 } },
     dataset: 'synth-tiny',
     train: { ...DEFAULT_TRAIN_SETTINGS, steps: 20, batchSize: 32, embeddingDim: 16, seed: 2 },
   };
@@ -114,7 +115,7 @@ for (const [what, json, message] of errors) {
 test('a file that is not JSON, or absent, is named in the error', (t) => {
   const bad = join(dataRoot, 'broken.json');
   writeFileSync(bad, '{ "losses": [');
-  t.throws(() => readSweepConfig(bad), { message: new RegExp(`^${bad.replace(/[.]/g, '\\.')}: not valid JSON`) });
+  t.throws(() => readSweepConfig(bad), { message: new RegExp(`^${bad.replace(/[.]/g, '\\.')}:\\d+:\\d+: not valid JSON`) });
   t.throws(() => readSweepConfig(join(dataRoot, 'nope.json')), { message: /sweep config not found: .*nope\.json/ });
 });
 

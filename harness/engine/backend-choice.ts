@@ -50,7 +50,7 @@ async function tryNative(): Promise<{ provider: string } | { error: string }> {
 async function tryOrtCpu(): Promise<{ ok: true } | { error: string }> {
   try {
     // The fast CPU path lives in its own module so that a machine without onnxruntime-node still starts.
-    const mod = (await import('../backends/ort-cpu/index.js')) as {
+    const mod = (await import('@facelossbench/tfjs-backend-ort-cpu')) as {
       ortCpuAvailable(): boolean;
       registerOrtCpuBackend(): Promise<void>;
     };

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, extname, join, relative } from 'node:path';
 import sharp from 'sharp';
 import type { RawImage } from '../align/warp.js';
@@ -14,6 +14,7 @@ import { alignedCrop, centreCrop } from './face-crop.js';
 import type { FaceTemplate } from './face-template.js';
 import { loadFaceApi, type FaceApi } from './faceapi-nets.js';
 import { locateFace } from './locate-face.js';
+import { readJsonFile } from '../core/read-file.js';
 
 export interface AlignOptions {
   template: FaceTemplate;
@@ -127,7 +128,7 @@ function readRecordsCount(records: Map<string, AlignRecord>, source: AlignRecord
 function claimOutput(out: string, settings: AlignSettings): void {
   const file = join(out, 'align-settings.json');
   if (existsSync(file)) {
-    const previous = JSON.parse(readFileSync(file, 'utf8')) as AlignSettings;
+    const previous = readJsonFile(file, 'alignment settings') as AlignSettings;
     if (previous.dataset !== settings.dataset || previous.template !== settings.template || previous.detector !== settings.detector) {
       throw new UserError(
         `${file}: ${out} holds ${previous.dataset} aligned with template ${previous.template} and detector ${previous.detector}; ` +

@@ -1,7 +1,8 @@
-import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { UserError } from '../core/errors.js';
 import { tempPathFor, writeFileAtomic } from '../core/atomic-write.js';
 import { readNpy, readNpyHeader, writeNpy, type NpyDtype } from './npy.js';
+import { readTextFile } from '../core/read-file.js';
 
 /**
  * A feature set: NAME.npy (float32 or float16, [rows, dim]) plus NAME.keys.txt (one image key per line, in
@@ -32,13 +33,7 @@ export function keysPathFor(npyPath: string): string {
 
 /** One key per line; a final newline is optional, CRLF files are accepted; empty keys are refused. */
 export function readKeys(keysPath: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(keysPath, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`keys file not found: ${keysPath}`);
-    throw e;
-  }
+  const text = readTextFile(keysPath, 'keys file');
   if (text === '') return [];
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();

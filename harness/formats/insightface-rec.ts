@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { writeIndexedRecordFile, type IndexedRecordFile } from './recordio.js';
+import { readTextFile } from '../core/read-file.js';
 
 /**
  * What insightface puts inside RecordIO records (mx.recordio.pack / unpack) and around them:
@@ -66,13 +66,7 @@ export function classLabel(header: IRHeader): number {
 }
 
 export function readProperty(path: string): RecProperty {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`insightface property file not found: ${path}`);
-    throw e;
-  }
+  const text = readTextFile(path, 'insightface property file');
   const fields = text.trim().split(',').map((s) => s.trim());
   if (fields.length !== 3 || fields.some((f) => !/^\d+$/.test(f))) {
     throw new UserError(`${path}: expected "num_classes,height,width" (three integers), got "${text.trim()}"`);

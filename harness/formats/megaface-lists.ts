@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
+import { readJsonFile } from '../core/read-file.js';
 
 /**
  * The MegaFace Challenge 1 devkit's template lists (devkit/templatelists):
@@ -36,21 +37,7 @@ export function parseMegafaceListName(name: string): { size: number; set: number
 }
 
 function readJson(path: string, what: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`${what} not found: ${path}`);
-    throw e;
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    const position = /position (\d+)/.exec((e as Error).message);
-    const where = position ? ` at line ${text.slice(0, Number(position[1])).split('\n').length}` : '';
-    throw new UserError(`${path}: malformed JSON${where} (${(e as Error).message}); expected the devkit's ${what}`);
-  }
+  const value = readJsonFile(path, `devkit's ${what}`);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new UserError(`${path}: expected a JSON object with a "path" list (the devkit's ${what})`);
   }

@@ -1,7 +1,8 @@
-import { closeSync, fstatSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync } from 'node:fs';
 import { UserError } from '../core/errors.js';
 import { openForReading, readFully, writeAll, writeStreamedAtomic } from '../core/file-io.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
+import { readTextFile } from '../core/read-file.js';
 
 /**
  * MXNet / dmlc-core RecordIO framing, as insightface's train.rec uses it, with the train.idx index
@@ -125,13 +126,7 @@ export class RecordFile {
 
 /** Parses train.idx: "key<TAB>offset" per line, as MXIndexedRecordIO writes it. */
 export function readRecordIndex(idxPath: string): Map<number, number> {
-  let text: string;
-  try {
-    text = readFileSync(idxPath, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`RecordIO index not found: ${idxPath}`);
-    throw e;
-  }
+  const text = readTextFile(idxPath, 'RecordIO index');
   const index = new Map<number, number>();
   text.split('\n').forEach((raw, i) => {
     const line = raw.trim();

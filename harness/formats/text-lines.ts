@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
+import { readTextFile } from '../core/read-file.js';
 
 /** One non-blank line of a protocol text file, with its 1-based line number for error messages. */
 export interface NumberedLine {
@@ -13,15 +14,7 @@ export interface NumberedLine {
  * asked, '#' comments. `what` names the file's role in the "not found" message.
  */
 export function readFieldLines(path: string, what: string, opts: { comments?: boolean } = {}): NumberedLine[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`${what} not found: ${path}`);
-    if (code === 'EISDIR') throw new UserError(`${path}: is a directory; expected the ${what}`);
-    throw e;
-  }
+  const text = readTextFile(path, what);
   const out: NumberedLine[] = [];
   text.split('\n').forEach((raw, i) => {
     const trimmed = raw.trim();

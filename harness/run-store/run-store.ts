@@ -2,6 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from
 import { join, resolve } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../core/atomic-write.js';
 import { UserError } from '../core/errors.js';
+import { readJsonFile } from '../core/read-file.js';
 
 /**
  * Where runs live. Everything else talks to this small interface only, so results can later move to an
@@ -36,6 +37,12 @@ export interface RunHandle {
   truncateMetricsAfter(step: number): void;
   writeResult(protocol: string, result: object): void;
   readResult<T = Record<string, unknown>>(protocol: string): T | null;
+  /**
+   * Other JSON artefacts of a run, by name (e.g. 'angles': the angle distributions the trainer records). Readers
+   * get null for one that was never written.
+   */
+  writeArtefact(name: string, value: object): void;
+  readArtefact<T = Record<string, unknown>>(name: string): T | null;
 }
 
 export interface RunStore {
@@ -51,14 +58,7 @@ export { definitionHash } from './run-key.js';
 export function runAt(dir: string, id = dir.split(/[\\/]/).filter(Boolean).pop() ?? dir): RunHandle {
   const abs = resolve(dir);
   const file = (name: string) => join(abs, name);
-  const readJson = <T>(path: string): T | null => {
-    if (!existsSync(path)) return null;
-    try {
-      return JSON.parse(readFileSync(path, 'utf8')) as T;
-    } catch (e) {
-      throw new UserError(`${path}: not valid JSON: ${(e as Error).message}`);
-    }
-  };
+  const readJson = <T>(path: string): T | null => (existsSync(path) ? (readJsonFile(path, 'run file') as T) : null);
   return {
     id,
     dir: abs,
@@ -98,6 +98,8 @@ export function runAt(dir: string, id = dir.split(/[\\/]/).filter(Boolean).pop()
     },
     writeResult: (protocol, result) => writeJsonAtomic(join(abs, 'eval', `${protocol}.json`), result),
     readResult: <T>(protocol: string) => readJson<T>(join(abs, 'eval', `${protocol}.json`)),
+    writeArtefact: (name, value) => writeJsonAtomic(file(`${name}.json`), value),
+    readArtefact: <T>(name: string) => readJson<T>(file(`${name}.json`)),
   };
 }
 

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { BACKEND_CHOICES, type BackendChoice } from '../engine/backend-choice.js';
 import { UserError } from '../core/errors.js';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../run-store/train-settings.js';
+import { readJsonFile } from '../core/read-file.js';
 
 /**
  * A study config (sweeps/NAME.json): losses (each with optional parameter variants) × seeds × one set of
@@ -62,20 +62,7 @@ const TRAIN_KEYS = ['dataset', 'backbone', ...Object.keys(DEFAULT_TRAIN_SETTINGS
 /** Reads and shape-checks a sweep config; every error names the file and the key. */
 export function readSweepConfig(path: string): SweepConfig {
   const file = resolve(path);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`sweep config not found: ${file}`);
-    throw e;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new UserError(`${file}: not valid JSON (${(e as Error).message})`);
-  }
-  return parseSweepConfig(json, file);
+  return parseSweepConfig(readJsonFile(file, 'sweep config'), file);
 }
 
 export function parseSweepConfig(json: unknown, file: string): SweepConfig {

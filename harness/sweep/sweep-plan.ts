@@ -1,5 +1,5 @@
 import { findBackbonePlugin, type LoadedBackbonePlugin } from '../plugins/backbones/registry.js';
-import { datasetStatus, getDataset, missingFiles, resolveDataset, type DatasetEntry, type DatasetStatus, type RegistryOptions } from '../data/registry/registry.js';
+import { datasetStatus, getDataset, missingFiles, resolveDataset, type DatasetEntry, type RegistryOptions } from '../data/registry/registry.js';
 import { FEATURE_FORMATS } from '../data/registry/schema.js';
 import { UserError } from '../core/errors.js';
 import { resultName } from '../evaluation/evaluate-run.js';
@@ -7,7 +7,7 @@ import { lossParams, loadLossPlugins, type LoadedLossPlugin } from '../plugins/l
 import { resolveParams, type ResolvedParams } from '../plugins/params.js';
 import { defineRun } from '../training/define-run.js';
 import type { RunDefinition } from '../run-store/run-definition.js';
-import { protocolOfRole, type Protocol } from './protocol-metrics.js';
+import { protocolOfRole } from './protocol-metrics.js';
 import { planFolds, type PlannedFolds } from './plan-folds.js';
 import type { PlannedDataset, PlannedEvaluation } from './planned-dataset.js';
 import type { LossEntry, ParamValue, SweepConfig } from './sweep-config.js';

@@ -6,6 +6,7 @@ import { UserError } from '../core/errors.js';
 import type { LossHead } from '../plugins/losses/contract.js';
 import type { MomentumSgd } from './sgd.js';
 import { readTensorBundle, writeTensorBundle } from './tensor-bundle.js';
+import { readJsonFile } from '../core/read-file.js';
 
 /**
  * A checkpoint directory: the backbone in tfjs's layers format (model.json + weights.bin, loadable by
@@ -54,12 +55,7 @@ export function hasCheckpoint(dir: string): boolean {
 /** Backbone weights in model.getWeights() order (the order the architecture defines). */
 export function readBackboneWeights(dir: string): tf.Tensor[] {
   const manifestPath = join(dir, 'model.json');
-  let manifest: { weightsManifest: { weights: { shape: number[]; dtype: string }[] }[] };
-  try {
-    manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as typeof manifest;
-  } catch (e) {
-    throw new UserError(`checkpoint ${manifestPath}: cannot read: ${(e as Error).message}`);
-  }
+  const manifest = readJsonFile(manifestPath, 'checkpoint model.json') as { weightsManifest: { weights: { shape: number[]; dtype: string }[] }[] };
   const specs = manifest.weightsManifest.flatMap((g) => g.weights);
   const bytes = readFileSync(join(dir, 'weights.bin'));
   const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
@@ -101,7 +97,7 @@ export function loadCheckpoint(dir: string, parts: CheckpointParts): Progress {
   const buffers = readTensorBundle(dir, 'optimizer');
   parts.optimizer.load(buffers);
   tf.dispose([...headVars, ...buffers]);
-  const progress = JSON.parse(readFileSync(join(dir, 'progress.json'), 'utf8')) as Progress;
+  const progress = readJsonFile(join(dir, 'progress.json'), 'checkpoint progress file') as Progress;
   parts.head.load(progress.headState);
   return { ...progress, loop: progress.loop ?? {} };
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../core/atomic-write.js';
 import { UserError } from '../core/errors.js';
+import { readJsonFile } from '../core/read-file.js';
 
 /** A list of float32 tensors as NAME.json (shapes) + NAME.bin (the values, concatenated, little-endian). */
 export function writeTensorBundle(dir: string, name: string, tensors: readonly tf.Tensor[]): void {
@@ -21,10 +22,9 @@ export function writeTensorBundle(dir: string, name: string, tensors: readonly t
 export function readTensorBundle(dir: string, name: string): tf.Tensor[] {
   const jsonPath = join(dir, `${name}.json`);
   const binPath = join(dir, `${name}.bin`);
-  let shapes: number[][];
+  const shapes = (readJsonFile(jsonPath, `checkpoint ${name} shapes`) as { shapes: number[][] }).shapes;
   let bytes: Buffer;
   try {
-    shapes = (JSON.parse(readFileSync(jsonPath, 'utf8')) as { shapes: number[][] }).shapes;
     bytes = readFileSync(binPath);
   } catch (e) {
     throw new UserError(`checkpoint ${dir}: cannot read ${name}: ${(e as Error).message}`);

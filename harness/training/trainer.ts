@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { writeJsonAtomic } from '../core/atomic-write.js';
+import { resolve } from 'node:path';
 import seedrandom from 'seedrandom';
 import { createBackbone, type LoadedBackbonePlugin } from '../plugins/backbones/registry.js';
 import type { TrainSet } from '../data/readers/train-set.js';
@@ -10,7 +9,7 @@ import { UserError } from '../core/errors.js';
 import type { LossHead } from '../plugins/losses/contract.js';
 import { createLossHead, type LoadedLossPlugin } from '../plugins/losses/registry.js';
 import { startProgress, type ProgressMode } from '../core/progress.js';
-import { definitionHash, runAt, type RunHandle, type RunState } from '../run-store/run-store.js';
+import { definitionHash, type RunHandle, type RunState } from '../run-store/run-store.js';
 import { BatchOrder, loadTrainingBatch } from './batch-order.js';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { RunConfig, RunDefinition } from '../run-store/run-definition.js';
@@ -239,7 +238,7 @@ async function writeFinalAngles(run: RunHandle, parts: Parts, trainSet: TrainSet
     });
     angles.push(...parts.head.targetAnglesDeg());
   }
-  writeJsonAtomic(join(run.dir, 'angles.json'), { step, images: count, thetaTargetDeg: angles.map((a) => Math.round(a * 1000) / 1000) });
+  run.writeArtefact('angles', { step, images: count, thetaTargetDeg: angles.map((a) => Math.round(a * 1000) / 1000) });
 }
 
 function dispose(parts: Parts): void {

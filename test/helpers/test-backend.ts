@@ -1,4 +1,4 @@
-import { ortCpuAvailable } from '../../harness/backends/ort-cpu/index.js';
+import { ortCpuAvailable } from '@facelossbench/tfjs-backend-ort-cpu';
 
 /**
  * The backend the training, sweep and embedding tests run on: the fast CPU path (ort-cpu) the demo uses, so

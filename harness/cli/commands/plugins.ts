@@ -3,12 +3,13 @@ import { readFileSync } from 'node:fs';
 import { loadBackbonePlugins } from '../../plugins/backbones/registry.js';
 import { backendOption, collect } from '../options.js';
 import { initEngine, type BackendChoice } from '../../engine/backend-choice.js';
-import { ExitCode, UserError } from '../../core/errors.js';
+import { ExitCode } from '../../core/errors.js';
 import type { ParamSpecs } from '../../plugins/losses/contract.js';
 import { findLossPlugin, loadLossPlugins } from '../../plugins/losses/registry.js';
 import { checkLossPlugin } from '../../plugins/losses/conformance.js';
 import { parseParamFlags } from '../../plugins/params.js';
 import { probeLoss, validateProbeInput } from '../../plugins/losses/probe.js';
+import { parseJsonText, readTextFile } from '../../core/read-file.js';
 
 export function register(program: Command): void {
   const plugins = program.command('plugins').description('list, check and probe loss plugins');
@@ -79,18 +80,8 @@ export function register(program: Command): void {
     .action(async (nameOrFile: string, opts: { input: string; param: string[]; plugin: string[]; backend: BackendChoice }) => {
       const entry = await findLossPlugin(nameOrFile, opts.plugin);
       const source = opts.input === '-' ? 'stdin' : opts.input;
-      let text: string;
-      try {
-        text = readFileSync(opts.input === '-' ? 0 : opts.input, 'utf8');
-      } catch (e) {
-        throw new UserError(`cannot read --input ${source}: ${(e as Error).message}`);
-      }
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch (e) {
-        throw new UserError(`${source}: not valid JSON: ${(e as Error).message}`);
-      }
+      const text = opts.input === '-' ? readFileSync(0, 'utf8') : readTextFile(opts.input, 'probe input (--input)');
+      const json = parseJsonText(text, source, 'probe input: {"embeddings", "labels", "weights"}');
       const input = validateProbeInput(json, source);
       await initEngine(opts.backend);
       process.stdout.write(`${JSON.stringify(probeLoss(entry.plugin, parseParamFlags(opts.param), input))}\n`);

@@ -10,7 +10,7 @@ import { findLossPlugin } from '../../plugins/losses/registry.js';
 import { parseParamFlags } from '../../plugins/params.js';
 import { runAt } from '../../run-store/run-store.js';
 import { defineRun, type RunRequest } from '../../training/define-run.js';
-import type { RunConfig, RunDefinition } from '../../run-store/run-definition.js';
+import type { RunConfig } from '../../run-store/run-definition.js';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../../run-store/train-settings.js';
 import { openRunTrainSet } from '../../training/run-train-set.js';
 import { train, type TrainOutcome } from '../../training/trainer.js';

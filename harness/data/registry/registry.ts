@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../../core/errors.js';
@@ -12,6 +12,7 @@ import { ensureSynthetic, isUpToDate, readManifest, type MakeResult } from '../s
 import type { SyntheticRecipe } from '../synthetic/recipe.js';
 import { formatFiles, parseRegistry, type DatasetEntry, type Registry } from './schema.js';
 import type { TrainSet } from '../readers/train-set.js';
+import { readJsonFile } from '../../core/read-file.js';
 
 export type { DatasetEntry, DatasetFormat, DatasetRole, ExpectedCounts, Registry } from './schema.js';
 
@@ -56,20 +57,7 @@ export function loadRegistry(file = DEFAULT_REGISTRY_FILE): Registry {
   const path = resolve(file);
   const cached = loaded.get(path);
   if (cached) return cached;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`dataset registry not found: ${path}`);
-    throw e;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new UserError(`${path}: not valid JSON (${(e as Error).message})`);
-  }
-  const registry = parseRegistry(json, path);
+  const registry = parseRegistry(readJsonFile(path, 'dataset registry'), path);
   loaded.set(path, registry);
   return registry;
 }

@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { activeBackendHas } from './active-backend.js';
+import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from '@facelossbench/tfjs-backend-ort-cpu/fused-kernels';
+
+export { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from '@facelossbench/tfjs-backend-ort-cpu/fused-kernels';
 
 /**
  * Training-mode batch normalisation over every axis but the last (NHWC channels, or the features of a
@@ -14,25 +17,6 @@ import { activeBackendHas } from './active-backend.js';
  * Backends that register the kernels below (ort-cpu: one pass of plain loops each) run forward and gradient as
  * single kernels; every other backend runs the same formulas as a handful of tfjs ops.
  */
-
-export const BATCH_NORM_TRAINING = 'FlbBatchNormTraining';
-export const BATCH_NORM_TRAINING_GRAD = 'FlbBatchNormTrainingGrad';
-
-/** Inputs of BATCH_NORM_TRAINING; attrs {epsilon}. Outputs [y, mean, variance], the last two of shape [C]. */
-export interface BatchNormTrainingInputs extends tf.NamedTensorInfoMap {
-  x: tf.TensorInfo;
-  gamma: tf.TensorInfo;
-  beta: tf.TensorInfo;
-}
-
-/** Inputs of BATCH_NORM_TRAINING_GRAD; attrs {epsilon}. Outputs [dx, dgamma, dbeta]. */
-export interface BatchNormTrainingGradInputs extends tf.NamedTensorInfoMap {
-  dy: tf.TensorInfo;
-  x: tf.TensorInfo;
-  gamma: tf.TensorInfo;
-  mean: tf.TensorInfo;
-  variance: tf.TensorInfo;
-}
 
 export interface BatchNormTrainingResult {
   y: tf.Tensor;

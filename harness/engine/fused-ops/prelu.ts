@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { activeBackendHas } from './active-backend.js';
+import { PRELU_GRAD, repeatsAlong } from '@facelossbench/tfjs-backend-ort-cpu/fused-kernels';
+
+export { PRELU_GRAD, repeatsAlong } from '@facelossbench/tfjs-backend-ort-cpu/fused-kernels';
 
 /**
  * PReLU, y = x for x > 0 and α·x otherwise, with its gradient as one kernel where the backend has it.
@@ -8,22 +11,6 @@ import { activeBackendHas } from './active-backend.js';
  * tensors, and its boolean ops have no fast kernels on CPU: about a sixth of an IR-ResNet step. ort-cpu
  * registers PRELU_GRAD (one pass: dx and the per-channel dα together); other backends keep tfjs's gradient.
  */
-
-export const PRELU_GRAD = 'FlbPreluGrad';
-
-/** Inputs of PRELU_GRAD; no attrs. Outputs [dx (shape of x), dalpha (shape of alpha)]. */
-export interface PreluGradInputs extends tf.NamedTensorInfoMap {
-  dy: tf.TensorInfo;
-  x: tf.TensorInfo;
-  alpha: tf.TensorInfo;
-}
-
-/** True when `inner` without leading 1s is a suffix of `outer`: then element i of outer pairs with i mod |inner|. */
-export function repeatsAlong(inner: readonly number[], outer: readonly number[]): boolean {
-  const shape = [...inner];
-  while (shape.length > 0 && shape[0] === 1) shape.shift();
-  return shape.length <= outer.length && shape.every((d, i) => d === outer[outer.length - shape.length + i]);
-}
 
 export function prelu(x: tf.Tensor, alpha: tf.Tensor): tf.Tensor {
   const fused = activeBackendHas(PRELU_GRAD) && x.dtype === 'float32' && repeatsAlong(alpha.shape, x.shape);

@@ -1,19 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { activeBackendHas } from './active-backend.js';
+import { RELU_GRAD } from '@facelossbench/tfjs-backend-ort-cpu/fused-kernels';
+
+export { RELU_GRAD } from '@facelossbench/tfjs-backend-ort-cpu/fused-kernels';
 
 /**
  * ReLU with its gradient as one kernel where the backend has it. tfjs's recorded gradient is dy·step(x): two
  * full-size passes and a temporary the size of the activation, per layer. ort-cpu registers RELU_GRAD
  * (dx = dy·sign(y) from the output, one kernel); other backends keep tfjs's gradient.
  */
-
-export const RELU_GRAD = 'FlbReluGrad';
-
-/** Inputs of RELU_GRAD: the incoming gradient and ReLU's output; no attrs. Output: dx. */
-export interface ReluGradInputs extends tf.NamedTensorInfoMap {
-  dy: tf.TensorInfo;
-  y: tf.TensorInfo;
-}
 
 export function relu(x: tf.Tensor): tf.Tensor {
   if (!activeBackendHas(RELU_GRAD) || x.dtype !== 'float32') return tf.relu(x);

@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { activeBackendHas } from './active-backend.js';
+import { SGD_MOMENTUM_STEP, type SgdMomentumStepAttrs } from '@facelossbench/tfjs-backend-ort-cpu/fused-kernels';
+
+export { SGD_MOMENTUM_STEP, type SgdMomentumStepAttrs } from '@facelossbench/tfjs-backend-ort-cpu/fused-kernels';
 
 /**
  * One step of SGD with momentum and L2 weight decay for one variable, PyTorch's form:
@@ -9,21 +12,6 @@ import { activeBackendHas } from './active-backend.js';
  * Backends that register SGD_MOMENTUM_STEP (ort-cpu: one loop) run it as one kernel, rounding to float32
  * after every operation exactly as the op sequence does, so both forms give the same bits.
  */
-
-export const SGD_MOMENTUM_STEP = 'FlbSgdMomentumStep';
-
-/** Inputs of SGD_MOMENTUM_STEP; attrs SgdMomentumStepAttrs. Outputs [new w, new v], shaped as w. */
-export interface SgdMomentumStepInputs extends tf.NamedTensorInfoMap {
-  w: tf.TensorInfo;
-  v: tf.TensorInfo;
-  g: tf.TensorInfo;
-}
-
-export interface SgdMomentumStepAttrs extends tf.NamedAttrMap {
-  lr: number;
-  momentum: number;
-  weightDecay: number;
-}
 
 function stepOps(w: tf.Tensor, v: tf.Tensor, g: tf.Tensor, a: SgdMomentumStepAttrs): [tf.Tensor, tf.Tensor] {
   const decayed = a.weightDecay ? tf.add(g, tf.mul(w, a.weightDecay)) : g;
