@@ -52,26 +52,29 @@ export async function connectRedis(queue: QueueUrl, policy: ReconnectPolicy): Pr
     lazyConnect: true,
     maxRetriesPerRequest: null,
     connectTimeout: 10_000,
-    retryStrategy: (times) => (times > policy.attempts ? null : Math.min(200 * times, 2000)),
+    // The first connection is not retried: a wrong host, port or password is reported at once.
+    retryStrategy: () => null,
   });
-  // ioredis reports every failed reconnection as an 'error' event; the outcome is reported once, by the caller.
-  redis.on('error', () => {});
+  // ioredis reports each failed attempt as an 'error' event; the last one says why, and the caller reports it once.
+  let lastError: unknown = null;
+  redis.on('error', (e) => (lastError = e));
   try {
     await redis.connect();
     await redis.ping();
   } catch (e) {
     redis.disconnect();
-    throw new UserError(`cannot use the Redis at ${queue.shown} (${queue.flag}): ${connectionProblem(e)}`);
+    throw new UserError(`cannot use the Redis at ${queue.shown} (${queue.flag}): ${connectionProblem(lastError ?? e)}`);
   }
+  // Later losses are retried for a while; BullMQ's duplicates of this client (a worker's blocking one) inherit it.
+  redis.options.retryStrategy = (times) => (times > policy.attempts ? null : Math.min(200 * times, 2000));
   return redis;
 }
 
 function connectionProblem(e: unknown): string {
-  const message = e instanceof Error ? e.message : String(e);
-  if (/WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(message)) {
-    return `${message.split('\n')[0]} (give the password in the URL: redis://:PASSWORD@HOST:PORT)`;
-  }
-  return message.split('\n')[0]!;
+  const message = (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+  if (/^NOAUTH/.test(message)) return 'it asks for a password (NOAUTH); give it in the URL: redis://:PASSWORD@HOST:PORT';
+  if (/^WRONGPASS/.test(message)) return 'wrong user name or password (WRONGPASS)';
+  return message;
 }
 
 /** Resolves when the client has given up reconnecting, with the message a command prints before it exits. */
