@@ -1,7 +1,7 @@
 import test from 'ava';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,6 +18,7 @@ import { parseSweepConfig } from '../harness/sweep/sweep-config.js';
 import { planSweep } from '../harness/sweep/sweep-plan.js';
 import { runSweep } from '../harness/sweep/sweep-runner.js';
 import { startCli, type CliProcess } from './helpers/cli-process.js';
+import { loggedSteps } from './helpers/logged-steps.js';
 import { startRedis, type TestRedis } from './helpers/redis-server.js';
 import { TEST_BACKEND } from './helpers/test-backend.js';
 import { USER_PLUGINS } from './helpers/user-plugins.js';
@@ -88,18 +89,6 @@ async function inProcessLeaderboard(out: string): Promise<Leaderboard> {
 
 const withoutDate = ({ createdAt: _, ...rest }: Leaderboard) => rest;
 const readBoard = (dir: string) => JSON.parse(readFileSync(join(dir, 'leaderboard.json'), 'utf8')) as Leaderboard;
-
-function loggedSteps(runDir: string): number[] {
-  const path = join(runDir, 'metrics.jsonl');
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').split('\n').filter(Boolean).flatMap((line) => {
-    try {
-      return [(JSON.parse(line) as { step: number }).step];
-    } catch {
-      return [];
-    }
-  });
-}
 
 async function until<T>(what: string, probe: () => Promise<T | null | undefined> | T | null | undefined, timeoutMs: number, everyMs = 100): Promise<T> {
   const end = Date.now() + timeoutMs;
