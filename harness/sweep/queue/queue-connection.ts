@@ -38,9 +38,9 @@ export interface ReconnectPolicy {
   attempts: number;
 }
 
-/** Commands a user waits on: about half a minute. */
+/** Commands a user waits on: about 20 s (200 ms, 400 ms, … then every 2 s). */
 export const INTERACTIVE_RECONNECT: ReconnectPolicy = { attempts: 15 };
-/** Workers ride out a Redis restart of a few minutes. */
+/** Workers ride out a Redis restart of up to about 5 minutes. */
 export const WORKER_RECONNECT: ReconnectPolicy = { attempts: 150 };
 
 /**
