@@ -9,7 +9,7 @@ import { JOB_ATTEMPTS, LOCK_LOST, MAX_STALLED, QUEUE_NAME, WORKER_STOPPING, type
 import { workerSettingsEnv, type WorkerSettings } from './worker-settings.js';
 
 /**
- * `flb worker`: takes runs from the queue, each in a child process of its own (BullMQ's sandboxed processor,
+ * `flb worker`: takes runs from the queue and runs them in child processes (BullMQ's sandboxed processor,
  * run-job-child.ts), `concurrency` at a time. While a job runs, this process renews its lock; if this process
  * dies, the lock expires and another worker's stalled-job check puts the job back in the queue.
  */
