@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../harness/errors.js';
+import { UserError } from '../harness/core/errors.js';
 import { connectRedis, INTERACTIVE_RECONNECT, parseQueueUrl } from '../harness/sweep/queue/queue-connection.js';
 import { evaluationSummary } from '../harness/sweep/queue/run-job.js';
 import { runCli } from './helpers/cli.js';
@@ -101,7 +101,7 @@ function staticPackages(entry: string): Set<string> {
 
 test('without --queue nothing of BullMQ or Redis is loaded: the CLI reaches them only through dynamic imports', (t) => {
   const harness = fileURLToPath(new URL('../harness/', import.meta.url));
-  const cli = staticPackages(join(harness, 'cli.ts'));
+  const cli = staticPackages(join(harness, 'cli', 'main.ts'));
   t.true(cli.has('commander') && cli.has('@tensorflow/tfjs'), 'the walk follows the CLI into its commands');
   t.false(cli.has('bullmq'));
   t.false(cli.has('ioredis'));

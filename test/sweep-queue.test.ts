@@ -5,9 +5,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ensureSynthetic } from '../harness/data/make-synthetic.js';
-import { resolveDataset } from '../harness/data/registry.js';
-import { FileRunStore } from '../harness/run-store.js';
+import { ensureSynthetic } from '../harness/data/synthetic/make.js';
+import { resolveDataset } from '../harness/data/registry/registry.js';
+import { FileRunStore } from '../harness/run-store/run-store.js';
 import { defaultStages } from '../harness/sweep/default-stages.js';
 import { buildLeaderboard } from '../harness/sweep/leaderboard-build.js';
 import type { Leaderboard } from '../harness/sweep/leaderboard.js';
