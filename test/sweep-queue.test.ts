@@ -59,6 +59,7 @@ const pluginSweepConfig = writeConfig('plugin-gone', {
 
 let redis: TestRedis;
 const workers: CliProcess[] = [];
+const sweeps: CliProcess[] = [];
 
 test.before(async () => {
   redis = await startRedis({ password: PASSWORD });
@@ -67,7 +68,7 @@ test.before(async () => {
 });
 
 test.after.always(async () => {
-  for (const w of workers) w.kill('SIGKILL');
+  for (const p of [...workers, ...sweeps]) p.kill('SIGKILL');
   await redis?.stop();
   rmSync(work, { recursive: true, force: true });
 });
@@ -118,12 +119,14 @@ test.serial('three workers run two queued sweeps; a worker SIGKILLed mid-trainin
   // The plugin exists where the sweep command plans; it is gone by the time a worker takes the run.
   const pluginOut = join(work, 'runs', 'plugin-gone');
   const pluginSweep = startCli(sweepArgs(pluginSweepConfig.file, pluginOut));
-  await until('the plugin sweep to queue its 2 runs', () => sweepCount('plugin-gone', 2), 60_000);
+  sweeps.push(pluginSweep);
+  await until('the plugin sweep to queue its 2 runs', () => sweepCount('plugin-gone', 2), 60_000, 500);
   rmSync(pluginFile);
 
   const queuedOut = join(work, 'runs', 'queued');
   const queuedSweep = startCli(sweepArgs(main.file, queuedOut));
-  await until('the main sweep to queue its 4 runs', () => sweepCount('queued', 4), 60_000);
+  sweeps.push(queuedSweep);
+  await until('the main sweep to queue its 4 runs', () => sweepCount('queued', 4), 60_000, 500);
   const inProcess = inProcessLeaderboard(join(work, 'runs', 'in-process'));
   for (let i = 0; i < 3; i++) workers.push(startCli(['worker', '--queue', redis.url, '--data-root', dataRoot], { env: WORKER_ENV }));
 
