@@ -49,6 +49,8 @@ export async function enqueueRuns(
       if (job.data.sweep.dir !== where.sweepDir) {
         throw new UserError(`run ${run.id} (${run.variant.label}) is already queued for the sweep in ${job.data.sweep.dir}; let that sweep finish, or use the same --out`);
       }
+      // Not started yet: it takes this config (an evaluation added since it was queued, say).
+      if (state !== 'active' && JSON.stringify(job.data) !== JSON.stringify(data)) await job.updateData(data);
       out.push({ run, action: 'attached' });
       continue;
     }

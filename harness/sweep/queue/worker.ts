@@ -67,9 +67,10 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   });
   let stopping = false;
   const log = opts.log;
-  worker.on('active', (job) => log(`${job.id} (${job.data.run.label}; sweep ${job.data.sweep.name}): started`));
+  // Job data comes from whoever reached Redis, possibly another version: read it defensively here.
+  worker.on('active', (job) => log(`${job.id} (${job.data?.run?.label ?? '?'}; sweep ${job.data?.sweep?.name ?? '?'}): started`));
   worker.on('completed', (job, result) => {
-    const status = result.status;
+    const status = result?.status;
     log(`${job.id}: ${status?.state ?? 'no status'}${status?.reason ? ` (${status.reason})` : ''}`);
   });
   worker.on('failed', (job, error) => {

@@ -1,15 +1,26 @@
 import test from 'ava';
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../harness/core/errors.js';
 import { connectRedis, INTERACTIVE_RECONNECT, parseQueueUrl } from '../harness/sweep/queue/queue-connection.js';
-import { evaluationSummary } from '../harness/sweep/queue/run-job.js';
+import { FileRunStore, type RunStatus } from '../harness/run-store/run-store.js';
+import { buildLeaderboard } from '../harness/sweep/leaderboard-build.js';
+import { enqueueRuns } from '../harness/sweep/queue/enqueue.js';
+import { storeWithOutcomes } from '../harness/sweep/queue/job-outcomes.js';
+import { evaluationSummary, QUEUE_NAME, type RunJobData, type RunJobResult } from '../harness/sweep/queue/run-job.js';
+import { watchJobs } from '../harness/sweep/queue/watch-jobs.js';
+import { parseSweepConfig } from '../harness/sweep/sweep-config.js';
+import { planSweep } from '../harness/sweep/sweep-plan.js';
 import { runCli } from './helpers/cli.js';
 import { makeTestCertificate, startRedis } from './helpers/redis-server.js';
 
-/** What a queued sweep needs before any run: the --queue URL, the connection (password, TLS), and lazy loading. */
+/**
+ * The parts of a queued sweep, each on its own: the --queue URL, the connection (password, TLS), lazy loading,
+ * and what enqueueing and following jobs make of each job's state (jobs ended by a worker in this process).
+ */
 
 test('--queue URLs: the password is masked in messages; other schemes, no host or a non-numeric database are refused', (t) => {
   const q = parseQueueUrl('redis://:s3cret@db.example:6380/2');
@@ -108,4 +119,76 @@ test('without --queue nothing of BullMQ or Redis is loaded: the CLI reaches them
   // The same walk does find them where they are used.
   const worker = staticPackages(join(harness, 'sweep', 'queue', 'worker.ts'));
   t.true(worker.has('bullmq') && worker.has('ioredis'));
+});
+
+test('enqueueing twice queues each run once; a finished job is reused, a failed job or run queued again; failed jobs count as failed runs', async (t) => {
+  const redis = await startRedis();
+  const connection = await connectRedis(parseQueueUrl(redis.url), INTERACTIVE_RECONNECT);
+  const queue = new Queue<RunJobData, RunJobResult>(QUEUE_NAME, { connection });
+  const dir = mkdtempSync(join(tmpdir(), 'flb-enqueue-'));
+  t.teardown(async () => {
+    await queue.close();
+    connection.disconnect();
+    await redis.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const config = {
+    name: 'enqueue',
+    train: { dataset: 'synth-tiny', steps: 10 },
+    seeds: [1, 2, 3, 4],
+    losses: ['cosface'],
+    evaluate: ['synth-tiny-lfw'],
+  };
+  // synth-tiny is only planned here (it would be generated on first use), never read.
+  const dataRoot = join(dir, 'data');
+  const plan = await planSweep(parseSweepConfig(config, join(dir, 'enqueue.json')), { dataRoot });
+  const store = new FileRunStore(join(dir, 'runs', 'enqueue'));
+  const [a, b, c, d] = plan.runs.map((r) => r.id) as [string, string, string, string];
+  // d finished before, as its run folder shows.
+  const finished = store.run(d);
+  finished.writeConfig({});
+  finished.writeStatus({ state: 'done', step: 10 });
+  finished.writeResult('lfw', { dataset: 'synth-tiny-lfw', accuracy: 0.5 });
+
+  const actions = async () => (await enqueueRuns(queue, plan, store, plan.runs, { sweepDir: store.root, dataRoot })).map((e) => e.action);
+  t.deepEqual(await actions(), ['queued', 'queued', 'queued', 'finished']);
+  t.deepEqual(await actions(), ['attached', 'attached', 'attached', 'finished']);
+  t.is(await queue.getJobCountByTypes('waiting'), 3);
+
+  // A stand-in worker ends them: a done run (a), a run that failed as a run (b), a job that could not start (c).
+  const worker = new Worker<RunJobData, RunJobResult>(
+    QUEUE_NAME,
+    async (job): Promise<RunJobResult> => {
+      if (job.id === c) throw new UnrecoverableError('plugin file not found: /gone/half-margin.ts');
+      const done = job.id === a;
+      const status: RunStatus = { state: done ? 'done' : 'failed', step: done ? 10 : 3, reason: done ? undefined : 'train: out of memory', updatedAt: '' };
+      const results: RunJobResult['results'] = done ? { lfw: { dataset: 'synth-tiny-lfw', accuracy: 0.75 } } : {};
+      return { run: job.id!, worker: 'test', status, results, resumedFrom: null };
+    },
+    { connection, name: 'test' },
+  );
+  const watched = await watchJobs(queue, [a, b, c].map((id) => ({ id, units: 10 })), {
+    label: 'enqueue',
+    progress: 'quiet',
+    pollMs: 50,
+    signal: new AbortController().signal,
+    onEnded: () => {},
+  });
+  await worker.close();
+  t.is(watched.pending, 0);
+  t.deepEqual([...watched.outcomes.values()].map((o) => [o.run, o.state]).sort(), [[a, 'completed'], [b, 'completed'], [c, 'failed']].sort());
+
+  // The leaderboard through the queue's results: a and d done (accuracy mean (0.75 + 0.5) / 2, population std
+  // 0.125), b failed as a run, c failed as a job with the worker's message.
+  const row = buildLeaderboard(plan, storeWithOutcomes(watched.outcomes, store)).rows[0]!;
+  t.deepEqual(row.seeds, { planned: 4, done: 2, diverged: 0, failed: 2 });
+  t.deepEqual(row.metrics['lfw.accuracy'], { mean: 0.625, std: 0.125, n: 2 });
+  t.deepEqual(row.failures.map((f) => [f.run, f.step, f.reason]), [
+    [b, 3, 'train: out of memory'],
+    [c, 0, 'plugin file not found: /gone/half-margin.ts (worker test)'],
+  ]);
+
+  t.deepEqual(await actions(), ['attached', 'requeued', 'requeued', 'finished']);
+  t.is(await queue.getJobCountByTypes('waiting'), 2);
+  t.is(await queue.getJobCountByTypes('completed'), 1);
 });
