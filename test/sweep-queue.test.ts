@@ -10,7 +10,7 @@ import { resolveDataset } from '../harness/data/registry/registry.js';
 import { FileRunStore } from '../harness/run-store/run-store.js';
 import { defaultStages } from '../harness/sweep/default-stages.js';
 import { buildLeaderboard } from '../harness/sweep/leaderboard-build.js';
-import type { Leaderboard } from '../harness/sweep/leaderboard.js';
+import type { Leaderboard } from '../harness/run-store/leaderboard.js';
 import { queueStatus } from '../harness/sweep/queue/queue-admin.js';
 import { parseQueueUrl } from '../harness/sweep/queue/queue-connection.js';
 import { QUEUE_NAME, type RunJobResult } from '../harness/sweep/queue/run-job.js';
