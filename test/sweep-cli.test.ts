@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseSweepConfig } from '../harness/sweep/sweep-config.js';
 import { planSweep } from '../harness/sweep/sweep-plan.js';
 import { REPO_ROOT, runCli } from './helpers/cli.js';
+import { loggedSteps } from './helpers/logged-steps.js';
 import { TEST_BACKEND } from './helpers/test-backend.js';
 
 /** `flb sweep` as a user runs it: real training, embedding and all three protocols on synth-tiny. */
@@ -63,18 +64,6 @@ function killWhen(args: string[], ready: () => boolean): Promise<{ killed: boole
     });
   });
 }
-
-const loggedSteps = (runDir: string): number[] => {
-  const path = join(runDir, 'metrics.jsonl');
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').split('\n').filter(Boolean).flatMap((l) => {
-    try {
-      return [(JSON.parse(l) as { step: number }).step];
-    } catch {
-      return [];
-    }
-  });
-};
 
 test.serial('a sweep killed (SIGKILL) in the middle of a training, then run again, ends with the leaderboard of an uninterrupted sweep', async (t) => {
   const plan = await planSweep(parseSweepConfig(config, configFile), { dataRoot });

@@ -19,6 +19,8 @@ import type { LossEntry, ParamValue, SweepConfig } from './sweep-config.js';
 export interface SweepVariant {
   /** Unique display label, e.g. 'ArcFace (m=0.3)'. */
   label: string;
+  /** Index of the config's `losses` entry it comes from (a queued run's worker plans that entry alone). */
+  entry: number;
   loss: LoadedLossPlugin;
   /** The parameters the config gives this variant (the leaderboard shows them; defaults fill the rest). */
   params: Record<string, ParamValue>;
@@ -176,7 +178,7 @@ function expandVariants(
     } catch (e) {
       return rethrow(`${key} (${entry.loss} ${JSON.stringify(params)})`)(e);
     }
-    return { label: variantLabel(entry, loss.plugin.title, params, axes), loss, params, resolved };
+    return { label: variantLabel(entry, loss.plugin.title, params, axes), entry: index, loss, params, resolved };
   });
 }
 

@@ -34,7 +34,7 @@ export interface SweepOutcome {
  * demo: ~25 s per dataset against ~120 s of training). Only the ETA within a run depends on it: every run has
  * the same stages, so at run boundaries the ETA is measured, not guessed.
  */
-const EVALUATION_IN_TRAINING_STEPS = 0.2;
+export const EVALUATION_IN_TRAINING_STEPS = 0.2;
 
 export async function runSweep(plan: SweepPlan, opts: SweepRunOptions): Promise<SweepOutcome> {
   const evalUnits = Math.max(1, Math.round(plan.config.train.steps * EVALUATION_IN_TRAINING_STEPS));
@@ -71,20 +71,23 @@ export async function runSweep(plan: SweepPlan, opts: SweepRunOptions): Promise<
   return { interrupted, results };
 }
 
-function workUnits(work: RunWork, run: PlannedRun, evalUnits: number): number {
+/** Training steps still to run plus the weight of the evaluations still to do. */
+export function workUnits(work: RunWork, run: PlannedRun, evalUnits: number): number {
   if (isFinished(work)) return 0;
   const steps = run.definition.train.steps;
   const training = work.training.kind === 'fresh' ? steps : work.training.kind === 'resume' ? steps - work.training.fromStatus.step : 0;
   return training + work.evaluate.length * evalUnits;
 }
 
-interface Counter {
+/** Where a run's progress goes: units of training steps (an evaluation weighs `evalUnits`). */
+export interface Counter {
   done: number;
   bar: Progress;
   evalUnits: number;
 }
 
-async function advanceRun(run: PlannedRun, handle: RunHandle, work: RunWork, opts: SweepRunOptions, counter: Counter): Promise<RunState> {
+/** One run through its remaining stages; also what a queued run's worker does with its job. */
+export async function advanceRun(run: PlannedRun, handle: RunHandle, work: RunWork, opts: Pick<SweepRunOptions, 'stages' | 'log'>, counter: Counter): Promise<RunState> {
   const steps = run.definition.train.steps;
   let stage = 'train';
   const advance = (units: number, info: string) => {

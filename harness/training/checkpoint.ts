@@ -52,6 +52,12 @@ export function hasCheckpoint(dir: string): boolean {
   return existsSync(join(dir, 'progress.json'));
 }
 
+/** The step a checkpoint was written at, without loading it; null when there is none. */
+export function checkpointStep(dir: string): number | null {
+  if (!hasCheckpoint(dir)) return null;
+  return (JSON.parse(readFileSync(join(dir, 'progress.json'), 'utf8')) as Progress).step;
+}
+
 /** Backbone weights in model.getWeights() order (the order the architecture defines). */
 export function readBackboneWeights(dir: string): tf.Tensor[] {
   const manifestPath = join(dir, 'model.json');

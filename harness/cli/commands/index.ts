@@ -8,8 +8,10 @@ import { register as sweep } from './sweep.js';
 import { register as report } from './report.js';
 import { register as align } from './align.js';
 import { register as runs } from './runs.js';
+import { register as worker } from './worker.js';
+import { register as queue } from './queue.js';
 
 /** Each command module adds its sub-command(s) to the program. Add a new command by adding its module here. */
 export type CommandModule = (program: Command) => void;
 
-export const commandModules: CommandModule[] = [train, embed, plugins, evalProtocols, datasets, sweep, report, align, runs];
+export const commandModules: CommandModule[] = [train, embed, plugins, evalProtocols, datasets, sweep, worker, queue, report, align, runs];

@@ -1,10 +1,13 @@
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { backendOption, collect, integerOption, progressModeFrom } from '../options.js';
 import type { BackendChoice } from '../../engine/backend-choice.js';
+import type { ProgressMode } from '../../core/progress.js';
+import type { QueueUrl } from '../../sweep/queue/queue-connection.js';
 import { ExitCode, UserError } from '../../core/errors.js';
-import { FileRunStore } from '../../run-store/run-store.js';
+import { resolveDataRoot } from '../../data/registry/registry.js';
+import { FileRunStore, type RunStore } from '../../run-store/run-store.js';
 import { defaultStages } from '../../sweep/default-stages.js';
 import { buildLeaderboard } from '../../sweep/leaderboard-build.js';
 import { writeLeaderboard } from '../../run-store/leaderboard-files.js';
@@ -12,7 +15,7 @@ import { describePlan, missingDatasets, missingDatasetsMessage, planJson, unplan
 import { selectRuns } from '../../sweep/run-selection.js';
 import { lockSweepFolder } from '../../sweep/sweep-lock.js';
 import { readSweepConfig } from '../../sweep/sweep-config.js';
-import { planSweep } from '../../sweep/sweep-plan.js';
+import { planSweep, type SweepPlan } from '../../sweep/sweep-plan.js';
 import { runSweep } from '../../sweep/sweep-runner.js';
 import { summaryTable } from '../../sweep/summary-table.js';
 
@@ -26,6 +29,15 @@ interface SweepFlags {
   threads?: number;
   quiet?: boolean;
   json?: boolean;
+  queue?: string;
+}
+
+/** How a sweep's runs went, wherever they ran: the store to read them through, and how the command ends. */
+interface SweepRan {
+  store: RunStore;
+  /** Why the command stopped before every run ended (printed, exit 130); null when they all ended. */
+  stoppedEarly: string | null;
+  failed: boolean;
 }
 
 /** Exit status of a sweep: scripts (and `npm start`) tell a finished study from one that needs attention. */
@@ -44,6 +56,7 @@ export function register(program: Command): void {
     .option('--threads <n>', 'scoring workers (default: the cores)', integerOption(1))
     .option('--quiet', 'no progress output')
     .option('--json', 'print the leaderboard (with --dry-run: the plan) as JSON on stdout')
+    .option('--queue <url>', 'run on many machines: put the runs on this Redis (redis://[:PASSWORD@]HOST:PORT[/DB], rediss://… for TLS) for `flb worker`s to take, follow them, then write the leaderboard')
     .addHelpText(
       'after',
       [
@@ -51,11 +64,16 @@ export function register(program: Command): void {
         'Running the same command again continues a sweep: finished stages are skipped, an interrupted training resumes from',
         'its checkpoint, failed runs are retried; diverged runs are results and stay.',
         '',
+        'With --queue, the runs folder must be on storage every worker shares (NFS or the like). Ctrl-C then leaves the jobs',
+        'running on the workers; the same command attaches to them again.',
+        '',
         'Exit status: 0 every selected run finished (done or diverged; a divergence is a result), 1 a run failed (see the',
         'leaderboard), 2 invalid config or flags, 4 a dataset is missing (the message says how to obtain it), 130 interrupted.',
       ].join('\n'),
     )
     .action(async (flags: SweepFlags) => {
+      // Loaded only for --queue: without it, nothing of BullMQ or Redis is loaded.
+      const queue = flags.queue ? (await import('../../sweep/queue/queue-connection.js')).parseQueueUrl(flags.queue) : null;
       const config = readSweepConfig(flags.config);
       if (flags.backend) config.backend = flags.backend;
       const registry = { dataRoot: flags.dataRoot };
@@ -82,26 +100,17 @@ export function register(program: Command): void {
       const log = progress === 'quiet' ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
       const note = unplannedRunsNote(plan, store, sweepDir);
       if (note) log(note);
-      const stages = defaultStages({
-        dataRoot: flags.dataRoot,
-        plugins: config.plugins,
-        backend: config.backend,
-        progress,
-        embedding: config.embedding,
-        threads: flags.threads ?? availableParallelism(),
-        log,
-      });
-      const refresh = () => writeLeaderboard(store.root, buildLeaderboard(plan, store));
+      const refresh = (runs: RunStore) => writeLeaderboard(store.root, buildLeaderboard(plan, runs));
       const started = Date.now();
       const unlock = lockSweepFolder(store.root);
-      let outcome;
+      let ran: SweepRan;
       try {
-        outcome = await runSweep(plan, { store, stages, select, progress, log, afterRun: refresh });
+        const ctx: RunContext = { flags, sweepDir, select, progress, log, refresh };
+        ran = queue ? await runOnQueue(plan, store, queue, ctx) : await runHere(plan, store, ctx);
       } finally {
-        await stages.close();
         unlock();
       }
-      const board = buildLeaderboard(plan, store);
+      const board = buildLeaderboard(plan, ran.store);
       const paths = writeLeaderboard(store.root, board);
       if (flags.json) process.stdout.write(`${JSON.stringify(board)}\n`);
       else {
@@ -109,11 +118,66 @@ export function register(program: Command): void {
         const minutes = ((Date.now() - started) / 60000).toFixed(1);
         process.stdout.write(`\nleaderboard: ${relative('.', paths.json)} and ${relative('.', paths.csv)} (${minutes} min)\n`);
       }
-      if (outcome.interrupted) {
-        process.stderr.write(`flb: sweep interrupted; run the same command again to continue\n`);
+      if (ran.stoppedEarly) {
+        process.stderr.write(`flb: sweep interrupted; ${ran.stoppedEarly}\n`);
         process.exitCode = INTERRUPTED;
-      } else if (outcome.results.some((r) => r.result === 'failed')) {
+      } else if (ran.failed) {
         process.exitCode = ExitCode.failure;
       }
     });
+}
+
+interface RunContext {
+  flags: SweepFlags;
+  sweepDir: string;
+  select: ReturnType<typeof selectRuns>;
+  progress: ProgressMode;
+  log: (line: string) => void;
+  /** Rewrites the leaderboard from what the runs hold so far. */
+  refresh: (runs: RunStore) => void;
+}
+
+/** The sweep in this process, run after run. */
+async function runHere(plan: SweepPlan, store: FileRunStore, ctx: RunContext): Promise<SweepRan> {
+  const stages = defaultStages({
+    dataRoot: ctx.flags.dataRoot,
+    plugins: plan.config.plugins,
+    backend: plan.config.backend,
+    progress: ctx.progress,
+    embedding: plan.config.embedding,
+    threads: ctx.flags.threads ?? availableParallelism(),
+    log: ctx.log,
+  });
+  try {
+    const outcome = await runSweep(plan, { store, stages, select: ctx.select, progress: ctx.progress, log: ctx.log, afterRun: () => ctx.refresh(store) });
+    const stoppedEarly = outcome.interrupted ? 'run the same command again to continue' : null;
+    return { store, stoppedEarly, failed: outcome.results.some((r) => r.result === 'failed') };
+  } finally {
+    await stages.close();
+  }
+}
+
+/** The sweep on the workers: its runs queued, followed until each has ended or until Ctrl-C lets them go. */
+async function runOnQueue(plan: SweepPlan, store: FileRunStore, queue: QueueUrl, ctx: RunContext): Promise<SweepRan> {
+  const { runQueuedSweep } = await import('../../sweep/queue/queued-sweep.js');
+  const detach = new AbortController();
+  const onSigint = () => detach.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const queued = await runQueuedSweep(plan, {
+      queue,
+      store,
+      runs: plan.runs.filter(ctx.select),
+      sweepDir: resolve(ctx.sweepDir),
+      dataRoot: resolveDataRoot(ctx.flags.dataRoot),
+      progress: ctx.progress,
+      log: ctx.log,
+      onEnded: ctx.refresh,
+      signal: detach.signal,
+    });
+    const stoppedEarly = queued.pending ? `left ${queued.pending} runs queued or running on the workers; run the same command again to attach to them` : null;
+    return { store: queued.store, stoppedEarly, failed: queued.failed };
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
 }
