@@ -7,8 +7,12 @@ export interface HtmlPageParts {
   title: string;
   /** What the study is (plain text, escaped here), shown under the title. */
   intro?: string;
-  /** The results table, already HTML (escaped by its renderer). */
+  /** The main results table, already HTML (escaped by its renderer). */
   tableHtml: string;
+  /** The paired differences to the baseline, already HTML. */
+  differencesHtml: string;
+  /** The table with every column, already HTML. */
+  fullTableHtml: string;
   /** Links to the table files, relative to index.html. */
   tableFiles: string[];
   figures: Figure[];
@@ -48,7 +52,7 @@ export function htmlPage(parts: HtmlPageParts): string {
   const skipped = parts.skipped.length
     ? `<ul class="skipped">${parts.skipped.map((s) => `<li><strong>${escapeHtml(s.title)}</strong> not drawn: ${escapeHtml(s.reason)}.</li>`).join('')}</ul>`
     : '';
-  const tableLinks = parts.tableFiles.map((f) => `<a href="${escapeHtml(f)}">${escapeHtml(f.split('.').pop() ?? f)}</a>`).join(' · ');
+  const tableLinks = parts.tableFiles.map((f) => `<a href="${escapeHtml(f)}">${escapeHtml(f.replace(/^tables\//, ''))}</a>`).join(' · ');
   const versions = parts.bundles.map((b) => `${b.name} ${b.version}`).join(', ');
   return `<!doctype html>
 <html lang="en">
@@ -65,9 +69,10 @@ table { border-collapse: collapse; font-size: 0.9rem; }
 table.results { border-top: 2px solid #222; border-bottom: 2px solid #222; }
 table.results thead th { border-bottom: 1px solid #222; }
 th, td { padding: 0.3rem 0.6rem; text-align: right; vertical-align: top; }
-th[scope=row], table.runs td { text-align: left; }
+th[scope=row], th.label, table.runs td, table.runs th { text-align: left; }
+table.runs ul.files { list-style: none; margin: 0; padding: 0; }
 .std { color: #666; font-size: 0.85em; }
-td.unresolved { color: #999; }
+td.unresolved, td.unconverged { color: #999; }
 .caption, figcaption, .notes, .skipped { font-size: 0.85rem; color: #444; }
 .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(480px, 1fr)); gap: 1.5rem; }
 figure { margin: 0; }
@@ -79,6 +84,11 @@ code { font-size: 0.85em; }
 <h1>${escapeHtml(parts.title)}</h1>
 ${parts.intro ? `<p class="intro">${escapeHtml(parts.intro)}</p>\n` : ''}<section id="results"><h2>Results</h2>
 ${parts.tableHtml}
+<h3>Differences to the baseline, paired by seed</h3>
+${parts.differencesHtml}
+<details><summary>Every column</summary>
+${parts.fullTableHtml}
+</details>
 <p class="caption">Also as ${tableLinks}.</p>
 </section>
 <section id="figures"><h2>Figures</h2>

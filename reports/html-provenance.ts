@@ -12,7 +12,7 @@ export function provenanceHtml(p: Provenance): string {
       const config = r.config ? `<details><summary>config.json</summary><pre>${escapeHtml(JSON.stringify(r.config, null, 2))}</pre></details>` : '<em>no config.json</em>';
       const fold = folds ? `<td>${r.fold ?? '—'}</td>` : '';
       return `<tr><td><code>${escapeHtml(r.run)}</code></td><td>${escapeHtml(r.variant)}</td>${fold}<td>${r.seed ?? '—'}</td><td>${escapeHtml(status)}</td>
-<td>${r.command ? `<code>${escapeHtml(r.command)}</code>` : '—'}</td><td>${r.files.map((f) => `<code>${escapeHtml(f)}</code>`).join(' ')}${config}</td></tr>`;
+<td>${r.command ? `<code>${escapeHtml(r.command)}</code>` : '—'}</td><td><ul class="files">${r.files.map((f) => `<li><code>${escapeHtml(f)}</code></li>`).join('')}</ul>${config}</td></tr>`;
     })
     .join('\n');
   return `<section id="provenance"><h2>Provenance</h2>

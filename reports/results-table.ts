@@ -14,6 +14,8 @@ export interface TableCell {
   best: boolean;
   /** The column's target FAR is below what its evaluation set can measure: shown marked, never best. */
   unresolved: boolean;
+  /** A run of the row did not converge: the cell is shown marked and never best. */
+  unconverged: boolean;
 }
 
 export interface TableRow {
@@ -25,6 +27,8 @@ export interface TableRow {
   seedsText: string;
   runs: string[];
   failures: RunFailure[];
+  /** Runs with a convergence verdict, how many converged, and those that did not (status.json). */
+  convergence: { checked: number; converged: number; unconverged: string[] };
   cells: TableCell[];
 }
 
@@ -35,13 +39,23 @@ export interface ResultsTable {
   spread: StudySpread;
 }
 
-export function buildResultsTable(data: SweepData): ResultsTable {
-  const columns = paperColumns(data);
+/**
+ * The headline columns a paper's main table prints in one column width: LFW accuracy, MegaFace rank-1 at the
+ * largest gallery and TAR@1e-6, IJB-B/C TAR@1e-4. The full table has every column.
+ */
+export function isMainColumn(key: string): boolean {
+  return key === 'lfw.accuracy' || /^megaface\.identification\.\d+$/.test(key) || key === 'megaface.verification.tarAtFar1e-6' || /^ijb[bc]\.tarAtFar\.1e-4$/.test(key);
+}
+
+export function buildResultsTable(data: SweepData, opts: { columns?: 'main' | 'full' } = {}): ResultsTable {
+  const columns = paperColumns(data).filter((c) => opts.columns !== 'main' || isMainColumn(c.key));
   const rows = data.leaderboard.rows.map((row): TableRow => {
     const runs = data.runs.filter((r) => r.variant === row.variant);
+    const convergence = row.convergence ?? convergenceOf(runs);
+    const unconverged = convergence.unconverged.length > 0;
     const cells = columns.map((column): TableCell => {
       const summary = summarise(column, row.metrics, runs);
-      return { summary, formatted: summary ? formatSummary(summary, column.unit) : null, best: false, unresolved: column.unresolvable !== undefined };
+      return { summary, formatted: summary ? formatSummary(summary, column.unit) : null, best: false, unresolved: column.unresolvable !== undefined, unconverged };
     });
     return {
       variant: row.variant,
@@ -51,6 +65,7 @@ export function buildResultsTable(data: SweepData): ResultsTable {
       seedsText: seedsText(row.seeds),
       runs: row.runs,
       failures: row.failures ?? [],
+      convergence,
       cells,
     };
   });
@@ -61,17 +76,25 @@ export function buildResultsTable(data: SweepData): ResultsTable {
 /**
  * Marks every cell whose printed mean equals the best printed mean: comparing what the reader sees means two
  * entries that print the same are both bold, and a difference hidden by rounding never decides. A column where
- * every entry prints the same (e.g. all 0.00 at FAR 1e-6 on a tiny set) has no best, and neither has a column
- * whose target its evaluation set cannot measure.
+ * every entry prints the same (e.g. all 0.00 at FAR 1e-6 on a tiny set) has no best, neither has a column
+ * whose target its evaluation set cannot measure, and a row with an unconverged run is never best.
  */
 function markBest(cells: TableCell[], column: PaperColumn): void {
   if (column.unresolvable) return;
-  const printed = cells.map((cell) => (cell.formatted ? Number(cell.formatted.mean) : null));
+  // An unconverged row competes for nothing: its numbers are not a measurement of the loss.
+  const printed = cells.map((cell) => (cell.formatted && !cell.unconverged ? Number(cell.formatted.mean) : null));
   const present = printed.filter((v): v is number => v !== null);
   if (present.length < 2) return;
   const best = column.better === 'higher' ? Math.max(...present) : Math.min(...present);
   if (present.every((v) => v === best)) return;
-  cells.forEach((cell, i) => (cell.best = printed[i] === best));
+  cells.forEach((cell, i) => (cell.best = printed[i] === best && !cell.unconverged));
+}
+
+/** A leaderboard written before verdicts were gathered: the runs' own status files say. */
+function convergenceOf(runs: SweepData['runs']): TableRow['convergence'] {
+  const judged = runs.filter((r) => r.status?.convergence);
+  const unconverged = judged.filter((r) => !r.status!.convergence!.converged).map((r) => r.name);
+  return { checked: judged.length, converged: judged.length - unconverged.length, unconverged };
 }
 
 function seedsText(seeds: LeaderboardRow['seeds']): string {

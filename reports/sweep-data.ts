@@ -4,6 +4,7 @@ import { UserError } from '../harness/core/errors.js';
 import { runAt, type MetricsLine, type RunHandle, type RunStatus } from '../harness/run-store/run-store.js';
 import type { Leaderboard, LeaderboardRow } from '../harness/run-store/leaderboard.js';
 import type { RunConfig } from '../harness/run-store/run-definition.js';
+import type { AngleSnapshot, AnglesArtefact } from '../harness/run-store/angles.js';
 import type { LfwResult } from '../protocols/evaluate-lfw.js';
 import type { MegafaceResult } from '../protocols/evaluate-megaface.js';
 import type { IjbcResult } from '../protocols/evaluate-ijbc.js';
@@ -25,6 +26,8 @@ export interface RunRecord {
   eval: { lfw: LfwResult | null; megaface: MegafaceResult | null; ijbc: IjbcResult | null; ijbb: IjbcResult | null };
   /** Target angles θ_y (degrees) of the training samples at the end of training, from angles.json. */
   thetaTargetDeg: number[] | null;
+  /** The angle snapshots taken during training (angles.json "snapshots"; runs from before them have none). */
+  angleSnapshots: AngleSnapshot[];
 }
 
 export interface SweepData {
@@ -90,6 +93,7 @@ function loadRun(sweepDir: string, name: string, variant: string): RunRecord {
       ijbb: handle.readResult<IjbcResult>('ijbb'),
     },
     thetaTargetDeg: readAngles(handle),
+    angleSnapshots: handle.readArtefact<Partial<AnglesArtefact>>('angles')?.snapshots ?? [],
   };
 }
 

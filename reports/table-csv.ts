@@ -7,7 +7,7 @@ import type { ResultsTable } from './results-table.js';
  */
 export function resultsTableCsv(table: ResultsTable): string {
   const header = [
-    'variant', 'loss', 'params', 'seeds_planned', 'seeds_done', 'seeds_diverged', 'seeds_failed',
+    'variant', 'loss', 'params', 'seeds_planned', 'seeds_done', 'seeds_diverged', 'seeds_failed', 'runs_converged', 'runs_unconverged',
     ...table.columns.flatMap((c) => [`${c.key} mean`, `${c.key} std`, `${c.key} n`, `${c.key} best`, `${c.key} resolvable`]),
   ];
   const rows = table.rows.map((r) => [
@@ -18,6 +18,8 @@ export function resultsTableCsv(table: ResultsTable): string {
     r.seeds?.done ?? '',
     r.seeds?.diverged ?? '',
     r.seeds?.failed ?? '',
+    r.convergence.converged,
+    r.convergence.unconverged.length,
     ...r.cells.flatMap((cell) => (cell.summary ? [cell.summary.mean, cell.summary.std, cell.summary.n, cell.best, !cell.unresolved] : ['', '', 0, false, !cell.unresolved])),
   ]);
   // Excel and LibreOffice would run a cell starting with = + - @ as a formula; a leading quote keeps it text.

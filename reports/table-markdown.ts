@@ -1,6 +1,6 @@
 import { escapeMarkdown } from './escape.js';
 import { headerWithUnit } from './metric-format.js';
-import { failureNotes, resolutionNotes, UNRESOLVED_MARK } from './table-notes.js';
+import { cellMarks, convergenceNotes, failureNotes, resolutionNotes } from './table-notes.js';
 import type { ResultsTable, TableCell } from './results-table.js';
 
 /** The results table as GitHub-flavoured Markdown: best per column in bold, failures as notes below. */
@@ -9,7 +9,7 @@ export function resultsTableMarkdown(table: ResultsTable): string {
   const align = [':---', '---:', ...table.columns.map(() => '---:')];
   const lines = [row(header), row(align)];
   for (const r of table.rows) lines.push(row([escapeMarkdown(r.variant), escapeMarkdown(r.seedsText), ...r.cells.map(cellText)]));
-  const notes = [...resolutionNotes(table), ...failureNotes(table)].map((n) => `- ${escapeMarkdown(n)}`);
+  const notes = [...convergenceNotes(table), ...resolutionNotes(table), ...failureNotes(table)].map((n) => `- ${escapeMarkdown(n)}`);
   const caption = escapeMarkdown(table.spread.caption);
   return [...lines, '', caption, ...(notes.length ? ['', ...notes] : [])].join('\n') + '\n';
 }
@@ -22,5 +22,6 @@ function cellText(cell: TableCell): string {
   if (!cell.formatted) return '—';
   const mean = cell.best ? `**${cell.formatted.mean}**` : cell.formatted.mean;
   const text = cell.formatted.std === null ? mean : `${mean} ± ${cell.formatted.std}`;
-  return cell.unresolved ? `${text} ${UNRESOLVED_MARK}` : text;
+  const marks = cellMarks(cell);
+  return marks ? `${text} ${marks}` : text;
 }

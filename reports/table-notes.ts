@@ -9,6 +9,26 @@ export function failureNotes(table: ResultsTable): string[] {
 
 /** The mark an unresolved cell carries in every format, and the footnote that explains it. */
 export const UNRESOLVED_MARK = '†';
+/** The mark every cell of a row with an unconverged run carries. */
+export const UNCONVERGED_MARK = '‡';
+
+/** The marks a cell carries, in the order they are printed. */
+export function cellMarks(cell: { unresolved: boolean; unconverged: boolean }): string {
+  return `${cell.unconverged ? UNCONVERGED_MARK : ''}${cell.unresolved ? UNRESOLVED_MARK : ''}`;
+}
+
+/**
+ * What ‡ means, with the rows it marks, in words a reader of the table needs: such numbers describe a model that
+ * did not learn its training classes under this setting, not the loss.
+ */
+export function convergenceNotes(table: ResultsTable): string[] {
+  const marked = table.rows.filter((r) => r.convergence.unconverged.length > 0);
+  if (marked.length === 0) return [];
+  const list = marked.map((r) => `${r.variant} (${r.convergence.unconverged.length} of ${r.convergence.checked} runs)`).join('; ');
+  return [
+    `${UNCONVERGED_MARK} Did not converge: ${list}. Criterion: training top-1 on the plain logits (s·cos θ, no margin) over the last 10% of steps below 50% — the model did not learn its training classes in this setting, so these numbers say nothing about the loss itself, only that its hyperparameters (often the scale s) do not suit this class count and schedule. Never marked best.`,
+  ];
+}
 
 /**
  * One line per column whose target FAR is below 1 / (impostor pairs) of its evaluation set: what the mark means,

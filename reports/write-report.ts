@@ -9,6 +9,8 @@ import { provenanceHtml } from './html-provenance.js';
 import { buildProvenance } from './provenance.js';
 import { renderSvg, svgToPng } from './render-figure.js';
 import { buildResultsTable } from './results-table.js';
+import { buildDifferenceTable, chooseBaseline } from './paired-differences.js';
+import { differencesCsv, differencesHtml, differencesLatex, differencesMarkdown } from './differences-render.js';
 import { studyText } from './study-spread.js';
 import { loadSweep } from './sweep-data.js';
 import { resultsTableCsv } from './table-csv.js';
@@ -25,6 +27,8 @@ export interface ReportOptions {
   progress?: ProgressMode;
   /** PNG zoom relative to the SVG size. */
   pngScale?: number;
+  /** The variant the paired differences are taken against (default: dynamic AdaCos, else the first row). */
+  baseline?: string;
 }
 
 export interface ReportSummary {
@@ -34,7 +38,12 @@ export interface ReportSummary {
   skipped: SkippedFigure[];
 }
 
-export const TABLE_FILES = ['tables/results.md', 'tables/results.tex', 'tables/results.csv'];
+/** The main table (headline columns, one column wide), the full one (every column), the paired differences. */
+export const TABLE_FILES = [
+  'tables/results.md', 'tables/results.tex', 'tables/results.csv',
+  'tables/results-full.md', 'tables/results-full.tex', 'tables/results-full.csv',
+  'tables/differences.md', 'tables/differences.tex', 'tables/differences.csv',
+];
 
 /**
  * `flb report`: tables, figures (.vl.json, .svg, .png), provenance.json and index.html for one sweep folder. The
@@ -42,7 +51,9 @@ export const TABLE_FILES = ['tables/results.md', 'tables/results.tex', 'tables/r
  */
 export async function writeReport(opts: ReportOptions): Promise<ReportSummary> {
   const data = loadSweep(opts.sweepDir);
-  const table = buildResultsTable(data);
+  const table = buildResultsTable(data, { columns: 'main' });
+  const full = buildResultsTable(data, { columns: 'full' });
+  const differences = buildDifferenceTable(data, table.columns, chooseBaseline(data, opts.baseline));
   const outcomes = reportFigures(data);
   const figures = outcomes.flatMap((o): Figure[] => ('figure' in o ? [o.figure] : []));
   const skipped = outcomes.flatMap((o): SkippedFigure[] => ('skipped' in o ? [o.skipped] : []));
@@ -55,9 +66,16 @@ export async function writeReport(opts: ReportOptions): Promise<ReportSummary> {
       files.push(name);
     };
     const source = `${basename(data.dir)}/leaderboard.json`;
-    put(TABLE_FILES[0], resultsTableMarkdown(table));
-    put(TABLE_FILES[1], resultsTableLatex(table, source));
-    put(TABLE_FILES[2], resultsTableCsv(table));
+    const [md, tex, csv, fullMd, fullTex, fullCsv, diffMd, diffTex, diffCsv] = TABLE_FILES as [string, string, string, string, string, string, string, string, string];
+    put(md, resultsTableMarkdown(table));
+    put(tex, resultsTableLatex(table, source, 'column'));
+    put(csv, resultsTableCsv(table));
+    put(fullMd, resultsTableMarkdown(full));
+    put(fullTex, resultsTableLatex(full, source, 'page'));
+    put(fullCsv, resultsTableCsv(full));
+    put(diffMd, differencesMarkdown(differences));
+    put(diffTex, differencesLatex(differences));
+    put(diffCsv, differencesCsv(differences));
 
     mkdirSync(join(dir, 'figures'), { recursive: true });
     const bar = startProgress('rendering figures', figures.length, opts.progress);
@@ -78,6 +96,8 @@ export async function writeReport(opts: ReportOptions): Promise<ReportSummary> {
         title: `facelossbench report: ${data.leaderboard.sweep ?? basename(data.dir)}`,
         intro: studyText(provenance.study) ?? undefined,
         tableHtml: resultsTableHtml(table),
+        differencesHtml: differencesHtml(differences),
+        fullTableHtml: resultsTableHtml(full),
         tableFiles: TABLE_FILES,
         figures,
         skipped,

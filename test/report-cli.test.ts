@@ -7,7 +7,10 @@ import { defaultVariants, writeFixtureSweep } from './helpers/report-sweep.js';
 import { runCli } from './helpers/cli.js';
 
 const HOSTILE = '<script>alert(1)</script> & 50%_x';
-const FIGURES = ['lfw-roc', 'megaface-identification', 'megaface-cmc', 'ijbc-roc', 'training-loss', 'training-accuracy', 'scale', 'theta-median', 'theta-distribution'];
+const FIGURES = [
+  'lfw-roc', 'megaface-identification', 'megaface-cmc', 'ijbc-roc', 'training-loss', 'training-accuracy', 'training-accuracy-margin', 'scale',
+  'theta-median', 'theta-distribution', 'theta-snapshots', 'non-target-angles', 'target-probability-scale', 'target-probability-margin',
+];
 
 test('flb report writes tables, figures, provenance and index.html; a hostile variant name stays inert everywhere', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'flb-report-cli-'));

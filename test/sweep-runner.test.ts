@@ -167,7 +167,7 @@ test.serial('a crashed training and a failed evaluation are recorded, the sweep 
   const dir = tmp();
   const [crashRun, evalRun] = [p.runs[1]!.id, p.runs[3]!.id];
   const first = await sweep(p, dir, {
-    crashTraining: { run: crashRun, atRead: 7 },
+    crashTraining: { run: crashRun, atRead: 9 },
     failEvaluation: { run: evalRun, dataset: 'synth-tiny-megaface' },
   });
   t.false(first.interrupted);
@@ -179,6 +179,7 @@ test.serial('a crashed training and a failed evaluation are recorded, the sweep 
   t.is(cos.failures.length, 1);
   t.is(cos.failures[0]!.run, crashRun);
   t.is(cos.failures[0]!.state, 'failed');
+  // Read 9 of the training set falls after the step-5 checkpoint (training batches and angle-snapshot passes both read).
   t.true(cos.failures[0]!.step >= 5 && cos.failures[0]!.step < 10, `failed mid-training, at step ${cos.failures[0]!.step}`);
   t.regex(cos.failures[0]!.reason, /^train: disk went away/);
   t.is(cos.metrics['lfw.accuracy']?.n, 1, 'only the finished seed is averaged');

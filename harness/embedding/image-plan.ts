@@ -4,6 +4,7 @@ import type { ResolvedDataset } from '../data/registry/registry.js';
 import { UserError } from '../core/errors.js';
 import { readIjbcFaceTidMid, readIjbcLandmarks, type IjbcLandmarks } from '../formats/ijbc-meta.js';
 import { decodeImage, resizeRaw, type ImageSpec } from '../formats/image.js';
+import { cachedPixels, decodeImageCached } from '../data/image-cache.js';
 import { lfwPairKeys, readLfwPairs } from '../formats/lfw-pairs.js';
 import { findMegafaceLists, readFacescrubList, readMegafaceList } from '../formats/megaface-lists.js';
 import { readVerificationBin } from '../formats/verification-bin.js';
@@ -26,7 +27,7 @@ export interface FeatureSetPlan {
   images: ImageJob[];
 }
 
-const fromFile = (path: string): ImageJob['load'] => (spec) => decodeImage(path, spec);
+const fromFile = (path: string): ImageJob['load'] => (spec) => decodeImageCached(path, spec);
 
 function unique(keys: Iterable<string>): string[] {
   return [...new Set(keys)];
@@ -73,10 +74,11 @@ export function planEmbedding(ds: ResolvedDataset): FeatureSetPlan[] {
             if (!points) throw new UserError(`${paths.landmarks}: no landmarks for image ${key} (named in ${paths.faceTidMid})`);
             return {
               key,
-              async load(spec) {
-                const aligned = await alignFace(file, points.points, { size: 112, channels: spec.channels, label: file });
-                return resizeRaw(aligned, { height: 112, width: 112, channels: spec.channels }, spec);
-              },
+              load: (spec) =>
+                cachedPixels(`${file}|aligned:${points.points.flat().join(',')}|${spec.size[0]}x${spec.size[1]}x${spec.channels}`, async () => {
+                  const aligned = await alignFace(file, points.points, { size: 112, channels: spec.channels, label: file });
+                  return resizeRaw(aligned, { height: 112, width: 112, channels: spec.channels }, spec);
+                }),
             };
           }),
         },

@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import { evaluateIjbc } from '../../protocols/evaluate-ijbc.js';
 import { evaluateLfw } from '../../protocols/evaluate-lfw.js';
 import { evaluateMegaface } from '../../protocols/evaluate-megaface.js';
-import { withScoringPool } from '../scoring/pool.js';
+import { withScoringPool, type ScoringPool } from '../scoring/pool.js';
 import { loadIjbInput } from './ijb-inputs.js';
 import { loadMegafaceInput } from './megaface-inputs.js';
 import { loadPairInput } from './pair-inputs.js';
@@ -16,6 +16,8 @@ export interface EvaluateRunOptions {
   dataRoot?: string;
   /** Scoring worker threads (default: the cores). */
   threads?: number;
+  /** A scoring pool to use instead of starting one (a sweep keeps one for all its runs). */
+  pool?: ScoringPool;
   progress?: ProgressMode;
   /** insightface's test-time flip at embedding. */
   flip?: boolean;
@@ -40,6 +42,7 @@ export function resultName(role: string, dataset: string): string {
 export async function evaluateRun(run: RunHandle, dataset: string, opts: EvaluateRunOptions = {}): Promise<ProtocolResult> {
   const { entry, paths } = resolveDataset(dataset, { dataRoot: opts.dataRoot });
   const { sets } = await embedRun(run, dataset, { dataRoot: opts.dataRoot, flip: opts.flip, progress: opts.progress });
+  const scoring = <T>(evaluate: (pool: ScoringPool) => Promise<T>) => (opts.pool ? evaluate(opts.pool) : withScoringPool(opts.threads, evaluate));
   let result: object;
   switch (entry.role) {
     case 'lfw':
@@ -51,7 +54,7 @@ export async function evaluateRun(run: RunHandle, dataset: string, opts: Evaluat
       );
       // A run trained without one of this dataset's folds is scored on that fold alone.
       const heldOutFold = heldOutFoldOf(run, dataset);
-      result = await withScoringPool(opts.threads, (pool) => evaluateLfw(pool, input.features, input.pairs, { folds: input.folds, heldOutFold }));
+      result = await scoring((pool) => evaluateLfw(pool, input.features, input.pairs, { folds: input.folds, heldOutFold }));
       break;
     }
     case 'megaface': {
@@ -59,13 +62,13 @@ export async function evaluateRun(run: RunHandle, dataset: string, opts: Evaluat
         { probe: sets.probe!, probeList: paths.probeList!, distractors: sets.distractors!, distractorLists: paths.distractorLists! },
         { ranks: 10, progress: opts.progress },
       );
-      result = await withScoringPool(opts.threads, (pool) => evaluateMegaface(pool, input));
+      result = await scoring((pool) => evaluateMegaface(pool, input));
       break;
     }
     case 'ijbc':
     case 'ijbb': {
       const input = loadIjbInput({ set: entry.role, features: sets.features!, meta: dirname(paths.faceTidMid!) }, { faceness: true, progress: opts.progress });
-      result = await withScoringPool(opts.threads, (pool) => evaluateIjbc(pool, input));
+      result = await scoring((pool) => evaluateIjbc(pool, input));
       break;
     }
     default:

@@ -25,6 +25,8 @@ export function leaderboardCsv(board: Leaderboard): string {
     'seeds_done',
     'seeds_diverged',
     'seeds_failed',
+    'runs_converged',
+    'runs_unconverged',
     ...board.metrics.flatMap((m) => [`${m.key}.mean`, `${m.key}.std`, `${m.key}.n`]),
     'failures',
   ];
@@ -39,6 +41,8 @@ export function leaderboardCsv(board: Leaderboard): string {
     row.seeds.done,
     row.seeds.diverged,
     row.seeds.failed,
+    row.convergence?.converged ?? '',
+    row.convergence?.unconverged.length ?? '',
     ...board.metrics.flatMap((m) => {
       const s = row.metrics[m.key];
       return s ? [s.mean, s.std, s.n] : ['', '', 0];

@@ -51,6 +51,11 @@ export interface LeaderboardRow {
   runs: string[];
   metrics: Record<string, MetricSummary>;
   failures: RunFailure[];
+  /**
+   * Convergence verdicts of the finished runs (status.json): how many had one, how many converged, and the runs
+   * that did not. A variant with an unconverged run is marked wherever its numbers are shown and never marked best.
+   */
+  convergence: { checked: number; converged: number; unconverged: string[] };
 }
 
 export interface Leaderboard {

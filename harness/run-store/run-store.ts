@@ -11,11 +11,29 @@ import { readJsonFile } from '../core/read-file.js';
  */
 export type RunState = 'running' | 'done' | 'diverged' | 'failed' | 'interrupted';
 
+/** The end-of-training verdict on whether a run learnt its classes (harness/training/convergence.ts says how). */
+export interface ConvergenceVerdict {
+  converged: boolean;
+  criterion: string;
+  /** Mean plain-logit top-1 over the last 10% of steps. */
+  trainAccuracy: number;
+  /** The same on the margin logits the loss is computed from. */
+  trainAccuracyMargin: number | null;
+  /** Median target angle at the last metrics line, degrees. */
+  thetaMedDeg: number | null;
+  /** Loss at the first and the last metrics line, and ln C (a uniform prediction's loss). */
+  lossFirst: number | null;
+  lossLast: number | null;
+  lnClasses: number;
+}
+
 export interface RunStatus {
   state: RunState;
   /** Completed training steps when the status was written. */
   step: number;
   reason?: string;
+  /** Set when training finished. */
+  convergence?: ConvergenceVerdict;
   updatedAt: string;
 }
 

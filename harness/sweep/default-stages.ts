@@ -4,6 +4,7 @@ import type { TrainSet } from '../data/readers/train-set.js';
 import { embedRun } from '../embedding/embed-run.js';
 import type { BackendChoice } from '../engine/backend-choice.js';
 import { evaluateRun } from '../evaluation/evaluate-run.js';
+import { createScoringPool, type ScoringPool } from '../scoring/pool.js';
 import { findLossPlugin } from '../plugins/losses/registry.js';
 import type { ProgressMode } from '../core/progress.js';
 import type { RunConfig } from '../run-store/run-definition.js';
@@ -34,6 +35,9 @@ export function defaultStages(opts: DefaultStageOptions): SweepStages {
     if (!trainSets.has(name)) trainSets.set(name, openTrainSet(name, { dataRoot: opts.dataRoot, progress: opts.progress }));
     return trainSets.get(name)!;
   };
+  // One scoring pool for every run's evaluations: starting its workers (tsx, onnxruntime) costs seconds each time.
+  let pool: ScoringPool | undefined;
+  const scoringPool = () => (pool ??= createScoringPool(opts.threads));
   return {
     async train({ run, definition, resume }: TrainStageRequest) {
       const [loss, backbone, set] = await Promise.all([
@@ -50,8 +54,11 @@ export function defaultStages(opts: DefaultStageOptions): SweepStages {
       const common = { dataRoot: opts.dataRoot, progress: opts.progress, flip: opts.embedding.flip };
       // Embedding first, with the sweep's batch size; evaluateRun then finds the feature sets and scores them.
       await embedRun(run, dataset, { ...common, batchSize: opts.embedding.batchSize });
-      await evaluateRun(run, dataset, { ...common, threads: opts.threads });
+      await evaluateRun(run, dataset, { ...common, pool: scoringPool() });
     },
-    async close() {},
+    async close() {
+      await pool?.close();
+      pool = undefined;
+    },
   };
 }

@@ -17,6 +17,7 @@ export function buildLeaderboard(plan: SweepPlan, store: RunStore, createdAt = n
     const values = new Map<string, number[]>();
     const failures: RunFailure[] = [];
     const started: string[] = [];
+    const convergence = { checked: 0, converged: 0, unconverged: [] as string[] };
     for (const run of runs) {
       const handle = store.run(run.id);
       if (!handle.exists()) continue;
@@ -30,6 +31,11 @@ export function buildLeaderboard(plan: SweepPlan, store: RunStore, createdAt = n
       const results = plan.evaluate.map((evaluation) => ({ evaluation, result: storedResult(handle, evaluation) }));
       if (status?.state !== 'done' || results.some((r) => r.result === null)) continue;
       seeds.done++;
+      if (status.convergence) {
+        convergence.checked++;
+        if (status.convergence.converged) convergence.converged++;
+        else convergence.unconverged.push(run.id);
+      }
       for (const { evaluation, result } of results) {
         for (const { definition, value } of metricsOf(evaluation.protocol, result!, evaluation.metricPrefix)) {
           if (!definitions.has(definition.key)) definitions.set(definition.key, definition);
@@ -48,6 +54,7 @@ export function buildLeaderboard(plan: SweepPlan, store: RunStore, createdAt = n
       runs: started,
       metrics,
       failures,
+      convergence,
     };
   });
   return {

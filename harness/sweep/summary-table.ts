@@ -6,12 +6,14 @@ import type { Leaderboard, LeaderboardRow, MetricDefinition } from '../run-store
  */
 export function summaryTable(board: Leaderboard): string {
   const columns = headlineMetrics(board.metrics);
-  const header = ['loss variant', board.folds ? 'runs' : 'seeds', ...columns.map((c) => (c.unit === 'percent' ? `${c.title} (%)` : c.title)), 'notes'];
-  const rows = board.rows.map((row) => [row.variant, seedsCell(row), ...columns.map((c) => metricCell(row, c)), notesCell(row)]);
+  const header = ['loss variant', board.folds ? 'runs' : 'seeds', 'converged', ...columns.map((c) => (c.unit === 'percent' ? `${c.title} (%)` : c.title)), 'notes'];
+  const rows = board.rows.map((row) => [row.variant, seedsCell(row), convergedCell(row), ...columns.map((c) => metricCell(row, c)), notesCell(row)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const unconverged = board.rows.some((r) => (r.convergence?.unconverged.length ?? 0) > 0);
+  const notes = unconverged ? ['✗ some runs of this variant did not converge (training top-1 on the plain logits < 50% at the end): its numbers measure a model that did not learn its classes'] : [];
   const footnotes = columns.flatMap((c) => (c.unresolvable ? [`† ${c.title}: FAR below 1/${c.unresolvable.impostorPairs} impostor pairs, not measurable on this set`] : []));
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ...footnotes].join('\n') + '\n';
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ...notes, ...footnotes].join('\n') + '\n';
 }
 
 function headlineMetrics(metrics: MetricDefinition[]): MetricDefinition[] {
@@ -23,6 +25,12 @@ function headlineMetrics(metrics: MetricDefinition[]): MetricDefinition[] {
 
 function seedsCell(row: LeaderboardRow): string {
   return row.seeds.done === row.seeds.planned ? String(row.seeds.done) : `${row.seeds.done}/${row.seeds.planned}`;
+}
+
+function convergedCell(row: LeaderboardRow): string {
+  const c = row.convergence;
+  if (!c || c.checked === 0) return '—';
+  return `${c.converged}/${c.checked}${c.unconverged.length ? ' ✗' : ''}`;
 }
 
 function metricCell(row: LeaderboardRow, metric: MetricDefinition): string {

@@ -107,7 +107,8 @@ export async function advanceRun(run: PlannedRun, handle: RunHandle, work: RunWo
         return outcome.state;
       }
     } else if (training.kind === 'complete' && training.failedAfter) {
-      handle.writeStatus({ state: 'done', step: steps });
+      // The training's convergence verdict survives the failed evaluation that came after it.
+      handle.writeStatus({ state: 'done', step: steps, convergence: handle.readStatus()?.convergence });
     }
     for (const dataset of work.evaluate) {
       stage = `evaluate ${dataset.entry.name}`;
@@ -120,7 +121,7 @@ export async function advanceRun(run: PlannedRun, handle: RunHandle, work: RunWo
     const reason = `${stage}: ${firstLine(e)}`;
     // A training failure leaves the trainer's step in status.json; an evaluation failure comes after the last step.
     const step = stage === 'train' ? (handle.readStatus()?.step ?? 0) : steps;
-    handle.writeStatus({ state: 'failed', step, reason });
+    handle.writeStatus({ state: 'failed', step, reason, convergence: stage === 'train' ? undefined : handle.readStatus()?.convergence });
     opts.log(`  failed at step ${step}: ${reason}`);
     return 'failed';
   }

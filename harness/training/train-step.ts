@@ -4,8 +4,10 @@ import type { LossHead } from '../plugins/losses/contract.js';
 
 export interface StepResult {
   loss: number;
-  /** Samples whose highest logit is their own class. */
+  /** Samples whose highest plain logit (no margin: LossHead.forward) is their own class: the training accuracy. */
   correct: number;
+  /** The same on the logits the loss is computed from (with a margin loss's margin). */
+  correctMargin: number;
 }
 
 /** Every variable the optimizer updates: the backbone's trainable weights, then the head's. */
@@ -25,14 +27,16 @@ export function lossAndGradients(
   labels: tf.Tensor1D,
   step: number,
 ): StepResult & { grads: tf.Tensor[] } {
-  let correct: tf.Scalar | null = null;
+  let hits: tf.Tensor1D | null = null;
   const { value, grads } = tf.variableGrads(() => {
     const embeddings = model.apply(images, { training: true }) as tf.Tensor2D;
-    const { logits } = head.forward(embeddings, labels, { step, training: true });
-    correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(labels, 'int32')), 'float32')) as tf.Scalar);
+    const { logits, plainLogits } = head.forward(embeddings, labels, { step, training: true });
+    const top1 = (l: tf.Tensor2D) => tf.sum(tf.cast(tf.equal(tf.argMax(l, 1), tf.cast(labels, 'int32')), 'float32'));
+    hits = tf.keep(tf.stack([top1(plainLogits ?? logits), top1(logits)]) as tf.Tensor1D);
     return crossEntropy(logits, labels);
   }, variables);
-  const result = { loss: value.dataSync()[0]!, correct: correct!.dataSync()[0]!, grads: variables.map((v) => grads[v.name]!) };
-  tf.dispose([value, correct!]);
+  const [correct, correctMargin] = hits!.dataSync();
+  const result = { loss: value.dataSync()[0]!, correct: correct!, correctMargin: correctMargin!, grads: variables.map((v) => grads[v.name]!) };
+  tf.dispose([value, hits!]);
   return result;
 }

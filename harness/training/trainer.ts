@@ -14,6 +14,8 @@ import { BatchOrder, loadTrainingBatch } from './batch-order.js';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { RunConfig, RunDefinition } from '../run-store/run-definition.js';
 import { learningRate } from './lr-schedule.js';
+import { measureAngles, recordSnapshot, snapshotSteps } from './angle-snapshots.js';
+import { convergenceVerdict, type ConvergenceVerdict } from './convergence.js';
 import { MomentumSgd } from './sgd.js';
 import { lossAndGradients, trainableVariables } from './train-step.js';
 
@@ -41,6 +43,8 @@ export interface TrainOutcome {
   /** Completed steps. */
   step: number;
   reason?: string;
+  /** Whether the finished run converged, by the stated criterion (absent unless the run is done). */
+  convergence?: ConvergenceVerdict;
   engine: EngineInfo;
 }
 
@@ -120,7 +124,7 @@ export async function train(req: TrainRequest): Promise<TrainOutcome> {
 
   let startStep = 0;
   // Loss and hits since the last metrics line; checkpointed, so a resumed run logs the same numbers.
-  let window = { loss: 0, correct: 0, seen: 0 };
+  let window = { loss: 0, correct: 0, correctMargin: 0, seen: 0 };
   if (req.resume) {
     if (!hasCheckpoint(run.checkpointDir)) throw new UserError(`${run.dir}: no checkpoint to resume from`);
     const progress = loadCheckpoint(run.checkpointDir, parts);
@@ -150,6 +154,7 @@ export async function train(req: TrainRequest): Promise<TrainOutcome> {
   // images from before the interruption, which would overstate the speed of the first line.
   let timedImages = 0;
   let next = startStep < s.steps ? loadBatch(startStep) : null;
+  const snapshots = new Set(snapshotSteps(s.steps));
   let outcome: Omit<TrainOutcome, 'engine'> = { state: 'done', step: s.steps };
   let current = startStep;
 
@@ -166,7 +171,7 @@ export async function train(req: TrainRequest): Promise<TrainOutcome> {
         const labels = tf.tensor1d(batch.labels, 'int32');
         const r = lossAndGradients(parts.model, parts.head, parts.variables, images, labels, step);
         if (Number.isFinite(r.loss)) parts.optimizer.apply(r.grads, lr);
-        return { loss: r.loss, correct: r.correct };
+        return { loss: r.loss, correct: r.correct, correctMargin: r.correctMargin };
       });
       if (!Number.isFinite(result.loss)) {
         outcome = {
@@ -178,6 +183,7 @@ export async function train(req: TrainRequest): Promise<TrainOutcome> {
       }
       window.loss += result.loss * s.batchSize;
       window.correct += result.correct;
+      window.correctMargin += result.correctMargin;
       window.seen += s.batchSize;
       timedImages += s.batchSize;
       const done = step + 1;
@@ -187,15 +193,17 @@ export async function train(req: TrainRequest): Promise<TrainOutcome> {
           step: done,
           loss: window.loss / window.seen,
           acc: window.correct / window.seen,
+          accMargin: window.correctMargin / window.seen,
           lr,
           imagesPerSec: timedImages / Math.max(seconds, 1e-6),
           ...parts.head.diagnostics(),
         });
-        window = { loss: 0, correct: 0, seen: 0 };
+        window = { loss: 0, correct: 0, correctMargin: 0, seen: 0 };
         windowStarted = Date.now();
         timedImages = 0;
       }
       bar.update(done, `loss ${result.loss.toFixed(3)}`);
+      if (snapshots.has(done)) recordSnapshot(run, await measureAngles(parts.model, parts.head, trainSet, s.batchSize, done));
       if (done % s.checkpointEvery === 0 || done === s.steps || interrupted) {
         await saveCheckpoint(run.checkpointDir, parts, done, { window });
       }
@@ -212,33 +220,10 @@ export async function train(req: TrainRequest): Promise<TrainOutcome> {
     bar.stop();
     process.removeListener('SIGINT', onSigint);
   }
-  if (outcome.state === 'done') await writeFinalAngles(run, parts, trainSet, s.batchSize, s.steps);
-  run.writeStatus({ state: outcome.state, step: outcome.step, reason: outcome.reason });
+  if (outcome.state === 'done') outcome.convergence = convergenceVerdict(run.readMetrics(), s.steps, trainSet.numClasses);
+  run.writeStatus({ state: outcome.state, step: outcome.step, reason: outcome.reason, convergence: outcome.convergence });
   dispose(parts);
   return { ...outcome, engine };
-}
-
-/** How many training images the end-of-training angle distribution is measured on. */
-const ANGLE_SAMPLE = 2048;
-
-/**
- * The target angles θ_y of (up to ANGLE_SAMPLE) training images under the final weights, in evaluation mode:
- * the paper's "distribution of θ_y at the end of training" figure. Written to <run>/angles.json.
- */
-async function writeFinalAngles(run: RunHandle, parts: Parts, trainSet: TrainSet, batchSize: number, step: number): Promise<void> {
-  const count = Math.min(trainSet.size, ANGLE_SAMPLE);
-  const [h, w, c] = trainSet.shape;
-  const angles: number[] = [];
-  for (let start = 0; start < count; start += batchSize) {
-    const indices = Array.from({ length: Math.min(batchSize, count - start) }, (_, i) => start + i);
-    const pixels = await trainSet.read(indices);
-    tf.tidy(() => {
-      const embeddings = parts.model.apply(tf.tensor4d(pixels, [indices.length, h, w, c]), { training: false }) as tf.Tensor2D;
-      parts.head.forward(embeddings, tf.tensor1d(indices.map((i) => trainSet.labelOf(i)), 'int32'), { step, training: false });
-    });
-    angles.push(...parts.head.targetAnglesDeg());
-  }
-  run.writeArtefact('angles', { step, images: count, thetaTargetDeg: angles.map((a) => Math.round(a * 1000) / 1000) });
 }
 
 function dispose(parts: Parts): void {

@@ -3,6 +3,8 @@ import type { FigureOutcome } from './figure.js';
 import { variantColors } from './figure-style.js';
 import { megafaceCmcFigure, megafaceIdentificationFigure } from './megaface-curves.js';
 import { targetAngleFigure } from './target-angle-distribution.js';
+import { nonTargetAngleFigure, targetAngleSnapshotsFigure } from './angle-snapshots.js';
+import { marginProbabilityFigure, scaleProbabilityFigure } from './target-probability.js';
 import { trainingCurveFigures } from './training-curves.js';
 import { ijbRocFigure, lfwRocFigure } from './verification-roc.js';
 
@@ -18,5 +20,9 @@ export function reportFigures(data: SweepData): FigureOutcome[] {
     ...(runs.some((r) => r.eval.ijbb) ? [ijbRocFigure('ijbb', runs, colors)] : []),
     ...trainingCurveFigures(runs, colors),
     targetAngleFigure(runs, colors),
+    targetAngleSnapshotsFigure(runs, colors),
+    nonTargetAngleFigure(runs, colors),
+    scaleProbabilityFigure(data),
+    marginProbabilityFigure(data),
   ];
 }

@@ -57,7 +57,7 @@ function angleDomain(runs: RunRecord[]): [number, number] {
  * trainer writes it after the last step; the checkpoint alone cannot give per-sample angles without the model).
  */
 export function targetAngleFigure(runs: RunRecord[], colors: VariantColors): FigureOutcome {
-  const meta = { name: 'theta-distribution', title: 'Target angle θ_y at the end of training' };
+  const meta = { name: 'theta-distribution', title: 'Target angle θ at the end of training' };
   const withAngles = runs.filter((r) => r.thetaTargetDeg && r.thetaTargetDeg.length > 0);
   if (withAngles.length === 0) return { skipped: { ...meta, reason: 'no run has angles.json ({"thetaTargetDeg": [...]}, written by the trainer at the end of training)' } };
   const domain = angleDomain(withAngles);
@@ -69,11 +69,11 @@ export function targetAngleFigure(runs: RunRecord[], colors: VariantColors): Fig
   return {
     figure: {
       ...meta,
-      caption: 'Gaussian kernel density (Silverman bandwidth) of θ_y, the angle between each training embedding and its class weight after the last step, mean over seeds; from angles.json.',
+      caption: 'Gaussian kernel density (Silverman bandwidth) of θ, the angle between each training embedding and its own class weight after the last step, mean over seeds; from angles.json.',
       spec: curveChart({
         title: meta.title,
         values,
-        x: { field: 'thetaDeg', title: 'Target angle θ_y (degrees)', domain },
+        x: { field: 'thetaDeg', title: 'Target angle θ (degrees)', domain },
         y: { field: 'density', title: 'Density (per degree)' },
         colors,
         lines: 'mean',

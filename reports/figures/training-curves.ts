@@ -25,7 +25,14 @@ const CURVES: TrainingCurve[] = [
     title: 'Training accuracy',
     field: 'acc',
     y: { title: 'Training accuracy (%)', percent: true },
-    caption: 'Top-1 accuracy of the margin logits on the training batches of the logged window, mean over seeds; metrics.jsonl "acc".',
+    caption: 'Top-1 accuracy on the plain logits (s·cos θ, no margin; raw logits for Softmax) of the training batches in the logged window, mean over seeds: the convergence signal (a run converged when it averages ≥ 50% over the last 10% of steps); metrics.jsonl "acc".',
+  },
+  {
+    name: 'training-accuracy-margin',
+    title: 'Training accuracy on the margin logits',
+    field: 'accMargin',
+    y: { title: 'Top-1 on the margin logits (%)', percent: true },
+    caption: 'Top-1 on the logits the loss is computed from, margin included: it stays far below the plain accuracy for CosFace and ArcFace even when they have learnt their classes, which is why it is not the convergence signal; metrics.jsonl "accMargin", mean over seeds.',
   },
   {
     name: 'scale',
@@ -36,10 +43,10 @@ const CURVES: TrainingCurve[] = [
   },
   {
     name: 'theta-median',
-    title: 'Median target angle θ_med',
+    title: 'Median target angle over training',
     field: 'thetaMedDeg',
-    y: { title: 'Median target angle θ_med (degrees)', zero: false },
-    caption: 'Median over the batch of the angle θ_y between each embedding and its class weight, before any margin, mean over seeds; metrics.jsonl "thetaMedDeg".',
+    y: { title: 'Median target angle (degrees)', zero: false },
+    caption: 'Median over the batch of θ, the angle between each embedding and its own class weight, before any margin (AdaCos\'s θ_med), mean over seeds; metrics.jsonl "thetaMedDeg".',
   },
 ];
 

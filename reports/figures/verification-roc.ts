@@ -1,5 +1,7 @@
 import type { RunRecord } from '../sweep-data.js';
-import { curveChart } from './curve-chart.js';
+import type { TopLevelSpec } from 'vega-lite';
+import { decadesSpanning } from './curve-chart.js';
+import { colorEncoding, dashEncoding, paperConfig, PLOT_HEIGHT, PLOT_WIDTH } from './figure-style.js';
 import type { FigureOutcome } from './figure.js';
 import type { VariantColors } from './figure-style.js';
 
@@ -17,35 +19,78 @@ interface RocFigure {
   pick(run: RunRecord): Roc | undefined;
 }
 
-/** ROC points of every run that has them; FAR = 0 has no place on a log axis, so those points are left out. */
-function rocValues(runs: RunRecord[], pick: RocFigure['pick']) {
-  return runs.flatMap((run) => {
-    const roc = pick(run);
-    if (!roc || !Array.isArray(roc.fpr) || !Array.isArray(roc.tpr)) return [];
-    return roc.fpr.flatMap((fpr, i) => (fpr > 0 ? [{ variant: run.variant, run: run.name, seed: run.seed, fpr, tpr: roc.tpr[i] }] : []));
-  });
+/** TPR at `fpr` on a ROC given as points with non-decreasing FPR: linear between its points, as the curve is drawn. */
+export function tprAt(roc: Roc, fpr: number): number {
+  const { fpr: xs, tpr: ys } = roc;
+  if (fpr <= xs[0]!) return ys[0]!;
+  for (let k = 1; k < xs.length; k++) {
+    if (xs[k]! >= fpr) {
+      // On a vertical step (equal FPR) the largest TPR there, as the curve reaches it.
+      let j = k;
+      while (j + 1 < xs.length && xs[j + 1] === xs[k] && xs[k] === fpr) j++;
+      const [x0, x1, y0, y1] = [xs[k - 1]!, xs[j]!, ys[k - 1]!, ys[j]!];
+      return x1 === x0 ? y1 : y0 + ((fpr - x0) * (y1 - y0)) / (x1 - x0);
+    }
+  }
+  return ys[ys.length - 1]!;
 }
 
-/** TAR against FAR on a log axis, one line per run (ROC points differ between runs, so they are not averaged). */
+/** Log-spaced FPR values from the smallest positive FPR any run measured to 1. */
+function fprGrid(rocs: Roc[], points = 60): number[] {
+  const smallest = Math.min(...rocs.flatMap((r) => r.fpr.filter((x) => x > 0)));
+  const lo = Math.log10(smallest);
+  return Array.from({ length: points }, (_, i) => 10 ** (lo + (-lo * i) / (points - 1)));
+}
+
+/**
+ * One line per loss: the mean TPR over its seeds at each FPR of a common log-spaced grid (each run's ROC read
+ * linearly between its points), with a band of ± one std over seeds. Runs' ROC points differ, so they are not
+ * averaged point by point.
+ */
 function rocFigure(figure: RocFigure, runs: RunRecord[], colors: VariantColors): FigureOutcome {
-  const values = rocValues(runs, figure.pick);
-  if (values.length === 0) return { skipped: { name: figure.name, title: figure.title, reason: `no run has ${figure.source} with a ROC` } };
-  return {
-    figure: {
-      name: figure.name,
-      title: figure.title,
-      caption: figure.caption,
-      spec: curveChart({
-        title: figure.title,
-        values,
-        x: { field: 'fpr', title: 'False accept rate (log scale)', log: true, format: '.0e' },
-        y: { field: 'tpr', title: 'True accept rate (%)', percent: true },
-        colors,
-        lines: 'per-run',
-        points: false,
-      }),
-    },
-  };
+  const withRoc = runs.flatMap((run) => {
+    const roc = figure.pick(run);
+    return roc && Array.isArray(roc.fpr) && roc.fpr.length > 1 && roc.fpr.some((x) => x > 0) ? [{ run, roc }] : [];
+  });
+  if (withRoc.length === 0) return { skipped: { name: figure.name, title: figure.title, reason: `no run has ${figure.source} with a ROC` } };
+  const grid = fprGrid(withRoc.map((r) => r.roc));
+  const variants = colors.domain.filter((v) => withRoc.some((r) => r.run.variant === v));
+  const values = variants.flatMap((variant) => {
+    const mine = withRoc.filter((r) => r.run.variant === variant);
+    return grid.map((fpr) => {
+      const tprs = mine.map((r) => tprAt(r.roc, fpr));
+      const mean = tprs.reduce((a, b) => a + b, 0) / tprs.length;
+      const std = Math.sqrt(tprs.reduce((a, v) => a + (v - mean) ** 2, 0) / tprs.length);
+      return { variant, fpr, tpr: 100 * mean, low: 100 * Math.max(0, mean - std), high: 100 * Math.min(1, mean + std), seeds: tprs.length };
+    });
+  });
+  const x = { field: 'fpr', type: 'quantitative' as const, title: 'False accept rate (log scale)', scale: { type: 'log' as const }, axis: { values: decadesSpanning(grid), labelExpr: "datum.value >= 1 ? '1' : format(datum.value, '.0e')", grid: true } };
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: figure.title,
+    width: PLOT_WIDTH,
+    height: PLOT_HEIGHT,
+    config: paperConfig,
+    data: { values },
+    encoding: { x, color: colorEncoding(colors) },
+    layer: [
+      { mark: { type: 'area', opacity: 0.15, clip: true }, encoding: { y: { field: 'low', type: 'quantitative', title: 'True accept rate (%)' }, y2: { field: 'high' } } },
+      { mark: { type: 'line', clip: true }, encoding: { y: { field: 'tpr', type: 'quantitative', title: 'True accept rate (%)' }, strokeDash: dashEncoding(colors) } },
+      {
+        mark: { type: 'point', opacity: 0, size: 40 },
+        encoding: {
+          y: { field: 'tpr', type: 'quantitative' },
+          tooltip: [
+            { field: 'variant', type: 'nominal', title: 'Loss' },
+            { field: 'seeds', type: 'quantitative', title: 'Seeds' },
+            { field: 'fpr', type: 'quantitative', title: 'FAR', format: '.2e' },
+            { field: 'tpr', type: 'quantitative', title: 'TAR (%), mean over seeds', format: '.2f' },
+          ],
+        },
+      },
+    ],
+  } as TopLevelSpec;
+  return { figure: { name: figure.name, title: figure.title, caption: `${figure.caption} Line: mean over seeds; band: ± one std over seeds.`, spec } };
 }
 
 export function lfwRocFigure(runs: RunRecord[], colors: VariantColors): FigureOutcome {
@@ -53,7 +98,7 @@ export function lfwRocFigure(runs: RunRecord[], colors: VariantColors): FigureOu
     {
       name: 'lfw-roc',
       title: 'LFW verification ROC',
-      caption: 'ROC on the LFW pairs (10-fold, insightface verification.py), one line per run; from eval/lfw.json "roc".',
+      caption: 'ROC on the LFW pairs (10-fold, insightface verification.py); from eval/lfw.json "roc".',
       source: 'eval/lfw.json',
       pick: (r) => r.eval.lfw?.roc,
     },
@@ -73,7 +118,7 @@ export function ijbRocFigure(set: 'ijbb' | 'ijbc', runs: RunRecord[], colors: Va
     {
       name: `${set}-roc`,
       title: `${name} 1:1 verification ROC`,
-      caption: `ROC over the ${name} template pairs, one line per run; from eval/${set}.json "roc".${limit}`,
+      caption: `ROC over the ${name} template pairs; from eval/${set}.json "roc".${limit}`,
       source: `eval/${set}.json`,
       pick: (r) => r.eval[set]?.roc,
     },

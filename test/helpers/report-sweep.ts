@@ -15,6 +15,8 @@ export interface FixtureVariant {
   quality: Array<number | null>;
   /** Logged scale s per step (fixed-scale losses: a constant). */
   scale: (step: number) => number;
+  /** Its finished runs did not converge (status.json's verdict). */
+  unconverged?: boolean;
 }
 
 export interface FixtureOptions {
@@ -62,6 +64,7 @@ export function writeFixtureSweep(root: string, variants: FixtureVariant[] = def
     const runs: string[] = [];
     const values: Record<string, number[]> = {};
     const failures: object[] = [];
+    const unconverged: string[] = [];
     v.quality.forEach((q, seed) => {
       const name = `${v.loss}-${vi}-seed${seed + 1}`;
       runs.push(name);
@@ -86,7 +89,9 @@ export function writeFixtureSweep(root: string, variants: FixtureVariant[] = def
         writeMetrics(runDir, v, 0.5, vi, seed, 120);
         return;
       }
-      writeJson(join(runDir, 'status.json'), { state: 'done', step: STEPS, updatedAt: '2026-01-01T00:00:00.000Z' });
+      const convergence = { converged: !v.unconverged, criterion: 'fixture', trainAccuracy: v.unconverged ? 0.05 : 0.9, trainAccuracyMargin: null, thetaMedDeg: 50, lossFirst: 4, lossLast: 1, lnClasses: Math.log(50) };
+      writeJson(join(runDir, 'status.json'), { state: 'done', step: STEPS, convergence, updatedAt: '2026-01-01T00:00:00.000Z' });
+      if (v.unconverged) unconverged.push(name);
       writeMetrics(runDir, v, q, vi, seed, STEPS);
       const lfw = 0.9 + 0.09 * q;
       const identification = Object.fromEntries(sizes.map((s, i) => [String(s), Math.max(0, q - 0.08 * i * (1 - q))]));
@@ -125,7 +130,14 @@ export function writeFixtureSweep(root: string, variants: FixtureVariant[] = def
       });
       if (!opts.noAngles) {
         const center = 80 - 45 * q;
-        writeJson(join(runDir, 'angles.json'), { thetaTargetDeg: Array.from({ length: 400 }, (_, i) => center + 12 * (noise(vi, seed, i) + noise(i, seed, vi, 7))) });
+        const angles = (c: number) => Array.from({ length: 400 }, (_, i) => c + 12 * (noise(vi, seed, i) + noise(i, seed, vi, 7)));
+        // Non-target angles: a peak at 90° (bins 85–94), as training leaves them.
+        const nonTargetHistogram = { binDeg: 1, counts: Array.from({ length: 180 }, (_, b) => (b >= 85 && b < 95 ? 100 - 10 * Math.abs(b - 89.5) : 0)) };
+        const snapshots = [
+          { step: STEPS / 2, images: 400, thetaTargetDeg: angles(center + 15) },
+          { step: STEPS, images: 400, thetaTargetDeg: angles(center), nonTargetHistogram },
+        ];
+        writeJson(join(runDir, 'angles.json'), { snapshots, step: STEPS, images: 400, thetaTargetDeg: angles(center) });
       }
       const put = (k: string, x: number) => (values[k] ??= []).push(x);
       put('lfw.accuracy', lfw);
@@ -144,6 +156,7 @@ export function writeFixtureSweep(root: string, variants: FixtureVariant[] = def
       runs,
       metrics,
       failures,
+      convergence: { checked: done, converged: done - unconverged.length, unconverged },
     };
   });
   writeJson(join(dir, 'leaderboard.json'), {
@@ -165,6 +178,7 @@ function writeMetrics(runDir: string, v: FixtureVariant, q: number, vi: number, 
         step,
         loss: 4 * Math.exp(-2.5 * t * (0.5 + q)) + 0.05 * noise(vi, seed, step),
         acc: Math.min(1, (0.3 + 0.7 * q) * (1 - Math.exp(-4 * t))),
+        accMargin: Math.min(1, 0.5 * (0.3 + 0.7 * q) * (1 - Math.exp(-4 * t))),
         lr: 0.1,
         imagesPerSec: 500,
         scale: v.scale(step),

@@ -9,6 +9,7 @@ interface ReportFlags {
   sweep: string;
   out?: string;
   pngScale: number;
+  baseline?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -21,6 +22,7 @@ export function register(program: Command): void {
     .requiredOption('--sweep <dir>', 'sweep folder holding leaderboard.json and its runs (runs/<sweep>)')
     .option('--out <dir>', 'output folder (default: <sweep>/report); replaced as a whole')
     .option('--png-scale <n>', 'PNG size relative to the SVG (3 ≈ 300 dpi at one column width)', integerOption(1, 8), 3)
+    .option('--baseline <variant>', 'variant label the paired differences are taken against (default: dynamic AdaCos, else the first)')
     .option('--json', 'print only a JSON summary of what was written')
     .option('--quiet', 'no progress output')
     .action(async (flags: ReportFlags) => {
@@ -33,6 +35,7 @@ export function register(program: Command): void {
         command: ['flb', 'report', ...process.argv.slice(process.argv.indexOf('report') + 1)],
         progress: progressModeFrom(flags),
         pngScale: flags.pngScale,
+        baseline: flags.baseline,
       });
       if (flags.json) {
         process.stdout.write(JSON.stringify(summary) + '\n');

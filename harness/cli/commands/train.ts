@@ -10,6 +10,7 @@ import { findLossPlugin } from '../../plugins/losses/registry.js';
 import { parseParamFlags } from '../../plugins/params.js';
 import { runAt } from '../../run-store/run-store.js';
 import { defineRun, type RunRequest } from '../../training/define-run.js';
+import { CONVERGED_ACCURACY } from '../../training/convergence.js';
 import type { RunConfig } from '../../run-store/run-definition.js';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../../run-store/train-settings.js';
 import { openRunTrainSet } from '../../training/run-train-set.js';
@@ -210,8 +211,16 @@ function summarise(dir: string, outcome: TrainOutcome, lastLoss: number | string
 
 function describe(o: Outcome): string {
   const loss = o.finalLoss === null ? '' : `, final loss ${o.finalLoss.toFixed(4)}`;
-  if (o.state === 'done') return `done: ${o.step} steps on ${o.backend}${loss} → ${o.run}`;
+  if (o.state === 'done') return `done: ${o.step} steps on ${o.backend}${loss}${convergenceText(o.convergence)} → ${o.run}`;
   return `${o.state} at step ${o.step}: ${o.reason ?? ''} (${o.run})`;
+}
+
+/** "; converged (training accuracy 97.1% …)" or "; NOT converged (…)": the verdict with the numbers behind it. */
+function convergenceText(v: Outcome['convergence']): string {
+  if (!v) return '';
+  const theta = v.thetaMedDeg === null ? '' : `, θ_med ${v.thetaMedDeg.toFixed(1)}°`;
+  const numbers = `training accuracy ${(100 * v.trainAccuracy).toFixed(1)}% over the last 10% of steps${theta}`;
+  return v.converged ? `; converged (${numbers})` : `; NOT converged (${numbers}; the criterion is ≥ ${100 * CONVERGED_ACCURACY}%): its evaluation numbers say little about the loss`;
 }
 
 function exitCodeOf(state: TrainOutcome['state']): number {

@@ -1,7 +1,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { UserError } from '../../core/errors.js';
-import { decodeImage, IMAGE_EXTENSIONS, toNormalisedBatch, type ImageSpec } from '../../formats/image.js';
+import { IMAGE_EXTENSIONS, toNormalisedBatch, type ImageSpec } from '../../formats/image.js';
+import { decodeImageCached } from '../image-cache.js';
 import type { TrainSet } from './train-set.js';
 
 /** One image of an image folder: its path relative to the root (Identity/file.jpg) and its class. */
@@ -54,7 +55,7 @@ export function listImageFolder(dir: string): ImageFolderListing {
   return { classes, images };
 }
 
-/** A TrainSet over an image folder; images are decoded and resized on every read (no cache). */
+/** A TrainSet over an image folder; images are decoded once and kept (data/image-cache.ts). */
 export async function openImageFolder(dir: string, spec: ImageSpec): Promise<TrainSet & ImageFolderListing> {
   const { classes, images } = listImageFolder(dir);
   const [height, width] = spec.size;
@@ -77,7 +78,7 @@ export async function openImageFolder(dir: string, spec: ImageSpec): Promise<Tra
         indices.map((i) => {
           const entry = images[i];
           if (!entry) throw new RangeError(`image index ${i} outside 0..${images.length - 1}`);
-          return decodeImage(join(dir, entry.key), spec);
+          return decodeImageCached(join(dir, entry.key), spec);
         }),
       );
       return toNormalisedBatch(decoded, pixelsPerImage);

@@ -28,8 +28,13 @@ export interface LossHead {
   variables: tf.Variable[];
   /** The D×C class-weight matrix W (also in `variables`); `flb plugins probe` sets it from its input. */
   classWeights: tf.Variable;
-  /** Logits whose mean softmax cross-entropy is the loss. */
-  forward(x: tf.Tensor2D, labels: tf.Tensor1D, ctx: ForwardContext): { logits: tf.Tensor2D };
+  /**
+   * Logits whose mean softmax cross-entropy is the loss, and, for a margin loss, the same logits without the margin
+   * (`plainLogits`: s·cos θ_j for every class, or the raw logits of a head without one). Top-1 on the plain logits is
+   * the training accuracy, the convergence signal: on the margin logits it stays near 0 for a model that has learnt
+   * the classes, because the margin pushes every target logit down. Absent: the logits have no margin.
+   */
+  forward(x: tf.Tensor2D, labels: tf.Tensor1D, ctx: ForwardContext): { logits: tf.Tensor2D; plainLogits?: tf.Tensor2D };
   /**
    * Numbers about the last forward pass: at least `scale` (the effective logit scale s), `thetaMedDeg`,
    * `thetaMeanDeg` (median and mean target angle θ_y) and `thetaNonTargetMeanDeg`, angles in degrees.

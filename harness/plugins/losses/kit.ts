@@ -150,6 +150,8 @@ export interface CosineHeadSpec {
 /** One forward pass as a kit head computes it: the logits, the raw cosines for the diagnostics, the scale. */
 interface HeadOutput {
   logits: tf.Tensor2D;
+  /** The logits without the margin, where they differ (see LossHead.forward). */
+  plainLogits?: tf.Tensor2D;
   cos: tf.Tensor2D;
   /** The factor in front of cos θ: a number, or a tensor whose mean is reported. */
   scale: number | tf.Tensor;
@@ -176,7 +178,7 @@ function headAround(
         const out = compute(W, x, labels, targetMask, fctx);
         angles.record(out.cos, targetMask);
         lastScale = typeof out.scale === 'number' ? out.scale : tf.mean(out.scale).dataSync()[0]!;
-        return { logits: out.logits };
+        return out.plainLogits ? { logits: out.logits, plainLogits: out.plainLogits } : { logits: out.logits };
       });
     },
     diagnostics: () => ({ scale: lastScale, ...angles.stats() }),
@@ -201,8 +203,9 @@ export function cosineHead(ctx: HeadContext<unknown>, spec: CosineHeadSpec): Los
       const cos = tf.matMul(l2Normalize(x, 1), l2Normalize(W, 0)) as tf.Tensor2D;
       const batch: Batch = { ...fctx, cos, xNorm: rowNorms(x), labels, targetMask, numClasses: ctx.numClasses };
       const scale = typeof spec.scale === 'number' ? spec.scale : spec.scale(batch);
-      const unscaled = spec.targetLogit ? withTargetLogit(cos, targetMask, spec.targetLogit(targetCos(batch), batch)) : cos;
-      return { logits: tf.mul(unscaled, scale) as tf.Tensor2D, cos, scale };
+      if (!spec.targetLogit) return { logits: tf.mul(cos, scale) as tf.Tensor2D, cos, scale };
+      const margined = withTargetLogit(cos, targetMask, spec.targetLogit(targetCos(batch), batch));
+      return { logits: tf.mul(margined, scale) as tf.Tensor2D, plainLogits: tf.mul(cos, scale) as tf.Tensor2D, cos, scale };
     },
     spec.state,
   );
