@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { findBackbonePlugin } from '../harness/plugins/backbones/registry.js';
 import type { TrainSet } from '../harness/data/readers/train-set.js';
 import { findLossPlugin } from '../harness/plugins/losses/registry.js';
+import type { AnglesArtefact } from '../harness/run-store/angles.js';
 import { runAt } from '../harness/run-store/run-store.js';
 import type { RunConfig, RunDefinition } from '../harness/run-store/run-definition.js';
 import { learningRate } from '../harness/training/lr-schedule.js';
@@ -65,7 +66,7 @@ test.serial('a run trains with falling loss and writes config, metrics with diag
   t.is(config.definition.loss.name, 'adacos-dynamic');
   const metrics = run.readMetrics();
   t.deepEqual(metrics.map((m) => m.step), [5, 10, 15, 20, 25, 30, 35, 40]);
-  for (const key of ['loss', 'acc', 'lr', 'imagesPerSec', 'scale', 'thetaMedDeg', 'thetaMeanDeg', 'thetaNonTargetMeanDeg']) {
+  for (const key of ['loss', 'acc', 'accMargin', 'lr', 'imagesPerSec', 'scale', 'thetaMedDeg', 'thetaMeanDeg', 'thetaNonTargetMeanDeg']) {
     t.true(metrics.every((m) => typeof m[key] === 'number' && Number.isFinite(m[key] as number)), `metric ${key}`);
   }
   t.true((metrics.at(-1)!.loss as number) < (metrics[0]!.loss as number) * 0.8, 'loss falls');
@@ -73,10 +74,22 @@ test.serial('a run trains with falling loss and writes config, metrics with diag
   const scales = metrics.map((m) => m.scale as number);
   t.true(new Set(scales.map((s) => s.toFixed(4))).size > 1, 'the scale changes over training');
   t.true(existsSync(join(dir, 'checkpoint', 'model.json')) && existsSync(join(dir, 'checkpoint', 'head.bin')));
-  const angles = JSON.parse(readFileSync(join(dir, 'angles.json'), 'utf8')) as { images: number; thetaTargetDeg: number[] };
+  const angles = JSON.parse(readFileSync(join(dir, 'angles.json'), 'utf8')) as AnglesArtefact;
   t.is(angles.images, 96);
   t.is(angles.thetaTargetDeg.length, 96);
   t.true(angles.thetaTargetDeg.every((a) => a >= 0 && a <= 180));
+  // Snapshots at 25, 50, 75 and 100% of 40 steps; each with every image's θ_y and the other 11 classes' angles.
+  t.deepEqual(angles.snapshots.map((a) => a.step), [10, 20, 30, 40]);
+  for (const snap of angles.snapshots) {
+    t.is(snap.thetaTargetDeg.length, 96);
+    t.is(snap.nonTargetHistogram!.counts.reduce((a, b) => a + b, 0), 96 * 11);
+  }
+  t.deepEqual(angles.snapshots.at(-1)!.thetaTargetDeg, angles.thetaTargetDeg);
+  // The verdict from the metrics just read: mean plain-logit accuracy of the lines after step 36 (the last 10%).
+  const verdict = run.readStatus()!.convergence!;
+  t.is(verdict.trainAccuracy, metrics.at(-1)!.acc);
+  t.is(verdict.converged, verdict.trainAccuracy >= 0.5);
+  t.is(outcome.convergence?.converged, verdict.converged);
 });
 
 test.serial('resume after an interruption or a crash ends with the same weights as an uninterrupted run', async (t) => {
