@@ -87,7 +87,7 @@ test.serial('a run trains with falling loss and writes config, metrics with diag
   t.deepEqual(angles.snapshots.at(-1)!.thetaTargetDeg, angles.thetaTargetDeg);
   // The verdict from the metrics just read: mean plain-logit accuracy of the lines after step 36 (the last 10%).
   const verdict = run.readStatus()!.convergence!;
-  t.is(verdict.trainAccuracy, metrics.at(-1)!.acc);
+  t.is(verdict.trainAccuracy, metrics.at(-1)!.acc as number);
   t.is(verdict.converged, verdict.trainAccuracy >= 0.5);
   t.is(outcome.convergence?.converged, verdict.converged);
 });
