@@ -1,4 +1,5 @@
 import { adapterName, startWebGpu, WEBGPU_BACKEND, type AdapterSummary } from './index.js';
+import type { DeviceLimits } from './protocol.js';
 
 /**
  * How 'webgpu' enters the engine's backend choice (harness/engine.ts). Asked for by name, it takes any adapter
@@ -18,15 +19,27 @@ export function autoPassesOver(adapter: AdapterSummary): string | null {
   return adapter.software ? `${adapterName(adapter)} is ${adapter.softwareReason}; auto never prefers it to a CPU backend` : null;
 }
 
+/** What a user can install when no adapter is found. */
+const WHERE_ADAPTERS_COME_FROM =
+  "a GPU needs its vendor's Vulkan driver (Linux), Metal (macOS) or D3D12 (Windows); without one, Mesa's software " +
+  'renderer (Debian: libegl1 libgles2 libegl-mesa0 libgl1-mesa-dri) gives a slow adapter that checks the path';
+
 /**
  * Starts and checks the 'webgpu' backend, leaving it active when it is chosen. `kernelProbeFails` runs the
- * engine's kernel probe (forward and backward of the real model) and returns its failure, if any.
+ * engine's kernel probe (forward and backward of the real model) and returns its failure, if any. `device`
+ * names the tfjs backend and the device limits: tests use another name to start a second, wrongly limited device.
  */
-export async function chooseWebGpu(requested: 'webgpu' | 'auto', kernelProbeFails: () => string | null): Promise<WebGpuChoice> {
+export async function chooseWebGpu(
+  requested: 'webgpu' | 'auto',
+  kernelProbeFails: () => string | null,
+  device: { backendName: string; deviceLimits: DeviceLimits } = { backendName: WEBGPU_BACKEND, deviceLimits: 'adapter' },
+): Promise<WebGpuChoice> {
   const explicit = requested === 'webgpu';
-  const session = await startWebGpu(WEBGPU_BACKEND, { search: explicit ? 'all' : 'gpu-drivers', deviceLimits: 'adapter' });
+  const session = await startWebGpu(device.backendName, { search: explicit ? 'all' : 'gpu-drivers', deviceLimits: device.deviceLimits });
   if ('error' in session) {
-    return { refusal: explicit ? `backend 'webgpu' is not available: ${session.error}` : session.error };
+    if (!explicit) return { refusal: session.error };
+    const hint = session.noAdapter ? `. ${WHERE_ADAPTERS_COME_FROM}` : '';
+    return { refusal: `backend 'webgpu' is not available: ${session.error}${hint}` };
   }
   const { adapter } = session;
   const name = adapterName(adapter);

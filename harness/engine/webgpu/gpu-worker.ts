@@ -24,10 +24,10 @@ async function start(): Promise<StartReply> {
   try {
     dawn = await loadDawn();
   } catch (e) {
-    return { ok: false, error: `the optional package 'webgpu' (Dawn) cannot be loaded: ${firstLine(e)}`, tried: [] };
+    return { ok: false, error: `the optional package 'webgpu' (Dawn) cannot be loaded: ${firstLine(e)}`, tried: [], noAdapter: false };
   }
   const found = await findDevice(dawn, options.dawnBackends, options.deviceLimits);
-  if ('tried' in found) return { ok: false, error: 'no WebGPU adapter found', tried: found.tried };
+  if ('tried' in found) return { ok: false, error: 'no WebGPU adapter found', tried: found.tried, noAdapter: true };
 
   // tfjs-backend-webgpu reads navigator.gpu, which Node 20 does not define. It also registers a backend factory
   // of its own on import when navigator.gpu exists; that one asks for an adapter without a feature level (none
@@ -38,7 +38,7 @@ async function start(): Promise<StartReply> {
   tf.env().set('PROD', true);
   if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
   tf.registerBackend('webgpu', () => new WebGPUBackend(found.device, found.info));
-  if (!(await tf.setBackend('webgpu'))) return { ok: false, error: 'tfjs-backend-webgpu did not initialise on the device', tried: [] };
+  if (!(await tf.setBackend('webgpu'))) return { ok: false, error: 'tfjs-backend-webgpu did not initialise on the device', tried: [], noAdapter: false };
 
   const deviceErrors: string[] = [];
   found.device.addEventListener('uncapturederror', (event) => {
@@ -95,5 +95,5 @@ async function start(): Promise<StartReply> {
 
 // No top-level await: this file runs as CommonJS (gpu-worker-entry.cjs says why).
 void start()
-  .catch((e: unknown): StartReply => ({ ok: false, error: firstLine(e), tried: [] }))
+  .catch((e: unknown): StartReply => ({ ok: false, error: firstLine(e), tried: [], noAdapter: false }))
   .then((reply) => parentPort!.postMessage(reply));

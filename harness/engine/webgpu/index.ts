@@ -42,7 +42,13 @@ export interface WebGpuSession {
   stop(): void;
 }
 
-const sessions = new Map<string, Promise<WebGpuSession | { error: string }>>();
+/** Why no session started; `noAdapter` when Dawn loaded but found no adapter where it looked. */
+export interface WebGpuStartError {
+  error: string;
+  noAdapter: boolean;
+}
+
+const sessions = new Map<string, Promise<WebGpuSession | WebGpuStartError>>();
 
 /**
  * Starts the worker, finds an adapter and a device, and registers backend `backendName` (not yet active). One
@@ -51,7 +57,7 @@ const sessions = new Map<string, Promise<WebGpuSession | { error: string }>>();
 export function startWebGpu(
   backendName = WEBGPU_BACKEND,
   options: WebGpuOptions = { search: 'all', deviceLimits: 'adapter' },
-): Promise<WebGpuSession | { error: string }> {
+): Promise<WebGpuSession | WebGpuStartError> {
   let session = sessions.get(backendName);
   if (!session) {
     session = launch(backendName, options).then((s) => {
@@ -63,13 +69,13 @@ export function startWebGpu(
   return session;
 }
 
-async function launch(backendName: string, options: WebGpuOptions): Promise<WebGpuSession | { error: string }> {
+async function launch(backendName: string, options: WebGpuOptions): Promise<WebGpuSession | WebGpuStartError> {
   const dawnBackends: DawnBackend[] = [];
   const unsearched: string[] = [];
   if (platformBackendLoadable()) dawnBackends.push('platform');
   else unsearched.push("platform: no Vulkan loader (libvulkan.so.1) where the dynamic linker looks, so Dawn's Vulkan backend cannot start");
   if (options.search === 'all') dawnBackends.push('opengles');
-  if (dawnBackends.length === 0) return { error: `no WebGPU adapter searched (${unsearched.join('; ')})` };
+  if (dawnBackends.length === 0) return { error: `no WebGPU adapter found (${unsearched.join('; ')})`, noAdapter: true };
 
   // Mesa's EGL needs a platform without a display server; Dawn's worker thread reads it from the process
   // environment, which only this thread can change.
@@ -84,14 +90,14 @@ async function launch(backendName: string, options: WebGpuOptions): Promise<WebG
   });
   const reply = await new Promise<StartReply>((resolve) => {
     worker.once('message', resolve);
-    worker.once('error', (e) => resolve({ ok: false, error: e.message.split('\n')[0]!, tried: [] }));
-    worker.once('exit', (code) => resolve({ ok: false, error: `the WebGPU worker exited (code ${code}) before it started`, tried: [] }));
+    worker.once('error', (e) => resolve({ ok: false, error: e.message.split('\n')[0]!, tried: [], noAdapter: false }));
+    worker.once('exit', (code) => resolve({ ok: false, error: `the WebGPU worker exited (code ${code}) before it started`, tried: [], noAdapter: false }));
   });
   worker.removeAllListeners();
   if (!reply.ok) {
     await worker.terminate();
     const tried = [...unsearched, ...reply.tried];
-    return { error: tried.length ? `${reply.error} (${tried.join('; ')})` : reply.error };
+    return { error: tried.length ? `${reply.error} (${tried.join('; ')})` : reply.error, noAdapter: reply.noAdapter };
   }
   // Neither the worker nor the port may keep the process alive: a command ends when its work does.
   worker.unref();

@@ -49,4 +49,4 @@ export type WorkerReply =
 
 export type StartReply =
   | { ok: true; adapter: AdapterSummary; kernels: string[] }
-  | { ok: false; error: string; tried: string[] };
+  | { ok: false; error: string; tried: string[]; noAdapter: boolean };
