@@ -1,6 +1,8 @@
 /// <reference types="@webgpu/types" />
+import * as tf from '@tensorflow/tfjs-core';
+import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { workerData, parentPort, type MessagePort } from 'node:worker_threads';
-import { findDevice, loadDawn } from './adapter.js';
+import { findDevice, loadDawn, type FoundDevice } from './adapter.js';
 import type { StartOptions, StartReply, WorkerReply, WorkerRequest } from './protocol.js';
 import { serveSync } from './sync-channel.js';
 
@@ -19,37 +21,24 @@ interface Data {
 const { port, flag, options } = workerData as Data;
 const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 
-async function start(): Promise<StartReply> {
-  let dawn;
-  try {
-    dawn = await loadDawn();
-  } catch (e) {
-    return { ok: false, error: `the optional package 'webgpu' (Dawn) cannot be loaded: ${firstLine(e)}`, tried: [], noAdapter: false };
-  }
-  const found = await findDevice(dawn, options.dawnBackends, options.deviceLimits);
-  if ('tried' in found) return { ok: false, error: 'no WebGPU adapter found', tried: found.tried, noAdapter: true };
-
-  // tfjs-backend-webgpu reads navigator.gpu, which Node 20 does not define. It also registers a backend factory
-  // of its own on import when navigator.gpu exists; that one asks for an adapter without a feature level (none
-  // on OpenGL ES) and the default limits, so it is replaced by ours, on the device found above.
-  Object.defineProperty(globalThis, 'navigator', { value: { gpu: found.gpu }, configurable: true, writable: true });
-  const tf = await import('@tensorflow/tfjs-core');
-  const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+/**
+ * tfjs-backend-webgpu registers a backend factory of its own on import, but only where `navigator.gpu` exists
+ * (not in Node), and it would ask for an adapter without a feature level (none on OpenGL ES) and a device with
+ * too few limits. This one runs on the device found here, so no `navigator` global is needed either.
+ */
+async function activate(found: FoundDevice): Promise<boolean> {
   tf.env().set('PROD', true);
-  if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
   tf.registerBackend('webgpu', () => new WebGPUBackend(found.device, found.info));
-  if (!(await tf.setBackend('webgpu'))) return { ok: false, error: 'tfjs-backend-webgpu did not initialise on the device', tried: [], noAdapter: false };
+  return tf.setBackend('webgpu');
+}
 
+function serve(device: GPUDevice): void {
+  const tensors = new Map<number, tf.Tensor>();
   const deviceErrors: string[] = [];
-  found.device.addEventListener('uncapturederror', (event) => {
-    deviceErrors.push(firstLine((event as GPUUncapturedErrorEvent).error.message));
-  });
-  void found.device.lost.then((info) => deviceErrors.push(`device lost: ${info.message || info.reason}`));
-
-  const tensors = new Map<number, import('@tensorflow/tfjs-core').Tensor>();
-  /** Failures of requests that had no reply, told with the next reply. */
-  let postedError: string | null = null;
-  const drainErrors = () => deviceErrors.splice(0, deviceErrors.length);
+  device.addEventListener('uncapturederror', (event) => deviceErrors.push(firstLine((event as GPUUncapturedErrorEvent).error.message)));
+  void device.lost.then((info) => deviceErrors.push(`device lost: ${info.message || info.reason}`));
+  /** A write or dispose has no reply: its failure is told with the next reply. */
+  let postFailure: string | null = null;
 
   const tensor = (id: number) => {
     const t = tensors.get(id);
@@ -57,43 +46,63 @@ async function start(): Promise<StartReply> {
     return t;
   };
 
-  serveSync<WorkerRequest, WorkerReply>(port, flag, async (req) => {
-    try {
-      if (postedError) throw new Error(postedError);
-      switch (req.op) {
-        case 'write':
-          tensors.set(req.id, tf.engine().makeTensor(req.values as never, req.shape, req.dtype));
-          return { ok: true, deviceErrors: drainErrors() };
-        case 'dispose':
+  const answer = async (req: Extract<WorkerRequest, { op: 'kernel' | 'read' }>): Promise<WorkerReply> => {
+    if (postFailure) throw new Error(postFailure);
+    if (req.op === 'read') {
+      const t = tensor(req.id);
+      const values = t.dtype === 'string' ? await t.bytes() : await t.data();
+      return { ok: true, values: values as tf.backend_util.BackendValues, deviceErrors: [] };
+    }
+    const inputs: Record<string, tf.Tensor> = {};
+    for (const [name, id] of Object.entries(req.inputs)) if (id !== null) inputs[name] = tensor(id);
+    const out = tf.engine().runKernel(req.name, inputs, req.attrs) as tf.Tensor | tf.Tensor[];
+    const list = Array.isArray(out) ? out : [out];
+    list.forEach((t, i) => tensors.set(req.firstId + i, t));
+    return { ok: true, outputs: list.map((t) => ({ shape: t.shape, dtype: t.dtype })), single: !Array.isArray(out), deviceErrors: [] };
+  };
+
+  serveSync<WorkerRequest, WorkerReply | null>(port, flag, async (req) => {
+    if (req.op === 'write' || req.op === 'dispose') {
+      try {
+        if (req.op === 'write') tensors.set(req.id, tf.engine().makeTensor(req.values as never, req.shape, req.dtype));
+        else {
           tensors.get(req.id)?.dispose();
           tensors.delete(req.id);
-          return { ok: true, deviceErrors: drainErrors() };
-        case 'kernel': {
-          const inputs: Record<string, import('@tensorflow/tfjs-core').Tensor> = {};
-          for (const [name, id] of Object.entries(req.inputs)) if (id !== null) inputs[name] = tensor(id);
-          const out = tf.engine().runKernel(req.name, inputs, req.attrs) as import('@tensorflow/tfjs-core').Tensor | import('@tensorflow/tfjs-core').Tensor[];
-          const list = Array.isArray(out) ? out : [out];
-          list.forEach((t, i) => tensors.set(req.firstId + i, t));
-          return { ok: true, outputs: list.map((t) => ({ shape: t.shape, dtype: t.dtype })), single: !Array.isArray(out), deviceErrors: drainErrors() };
         }
-        case 'read': {
-          const t = tensor(req.id);
-          const values = t.dtype === 'string' ? await t.bytes() : await t.data();
-          return { ok: true, values: values as never, deviceErrors: drainErrors() };
-        }
+      } catch (e) {
+        postFailure ??= `${req.op} of tensor #${req.id}: ${firstLine(e)}`;
       }
-    } catch (e) {
-      if (req.op === 'write' || req.op === 'dispose') postedError ??= `${req.op} of tensor #${req.id}: ${firstLine(e)}`;
-      else postedError = null;
-      return { ok: false, error: firstLine(e), deviceErrors: drainErrors() };
+      return null;
     }
+    let reply: WorkerReply;
+    try {
+      reply = await answer(req);
+    } catch (e) {
+      reply = { ok: false, error: firstLine(e), deviceErrors: [] };
+    }
+    postFailure = null;
+    // Errors the device reported by now, whichever kernel caused them: the caller stops trusting its results.
+    reply.deviceErrors = deviceErrors.splice(0, deviceErrors.length);
+    return reply;
   });
+}
 
-  const kernels = tf.getKernelsForBackend('webgpu').map((k) => k.kernelName);
-  return { ok: true, adapter: found.summary, kernels };
+async function start(): Promise<StartReply> {
+  const fail = (error: string, tried: string[] = [], noAdapter = false): StartReply => ({ ok: false, error, tried, noAdapter });
+  let dawn;
+  try {
+    dawn = await loadDawn();
+  } catch (e) {
+    return fail(`the optional package 'webgpu' (Dawn) cannot be loaded: ${firstLine(e)}`);
+  }
+  const found = await findDevice(dawn, options.dawnBackends, options.deviceLimits);
+  if ('tried' in found) return fail('no WebGPU adapter found', found.tried, true);
+  if (!(await activate(found))) return fail('tfjs-backend-webgpu did not initialise on the device');
+  serve(found.device);
+  return { ok: true, adapter: found.summary, kernels: tf.getKernelsForBackend('webgpu').map((k) => k.kernelName) };
 }
 
 // No top-level await: this file runs as CommonJS (gpu-worker-entry.cjs says why).
 void start()
-  .catch((e: unknown): StartReply => ({ ok: false, error: firstLine(e), tried: [], noAdapter: false }))
+  .catch((e: unknown) => ({ ok: false, error: firstLine(e), tried: [], noAdapter: false }) satisfies StartReply)
   .then((reply) => parentPort!.postMessage(reply));
