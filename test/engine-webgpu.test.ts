@@ -1,12 +1,12 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import { softwareRenderer, type AdapterIdentity } from '../harness/backends/webgpu/adapter-kind.js';
-import { autoPassesOver, chooseWebGpu } from '../harness/backends/webgpu/engine-candidate.js';
-import type { AdapterSummary } from '../harness/backends/webgpu/protocol.js';
-import { platformBackendLoadable } from '../harness/backends/webgpu/vulkan-loader.js';
-import { initEngine } from '../harness/engine.js';
-import { UserError } from '../harness/errors.js';
-import { RELU_GRAD } from '../harness/fused-ops/relu.js';
+import { softwareRenderer, type AdapterIdentity } from '../harness/engine/webgpu/adapter-kind.js';
+import { autoPassesOver, chooseWebGpu } from '../harness/engine/webgpu/engine-candidate.js';
+import type { AdapterSummary } from '../harness/engine/webgpu/protocol.js';
+import { platformBackendLoadable } from '../harness/engine/webgpu/vulkan-loader.js';
+import { initEngine } from '../harness/engine/backend-choice.js';
+import { UserError } from '../harness/core/errors.js';
+import { RELU_GRAD } from '../harness/engine/fused-ops/relu.js';
 import { webgpuTest } from './helpers/webgpu.js';
 
 /** Adapters as they describe themselves: this machine's Mesa llvmpipe, and what other drivers report. */

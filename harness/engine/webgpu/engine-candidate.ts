@@ -2,7 +2,7 @@ import { adapterName, startWebGpu, WEBGPU_BACKEND, type AdapterSummary } from '.
 import type { DeviceLimits } from './protocol.js';
 
 /**
- * How 'webgpu' enters the engine's backend choice (harness/engine.ts). Asked for by name, it takes any adapter
+ * How 'webgpu' enters the engine's backend choice (backend-choice.ts). Asked for by name, it takes any adapter
  * Dawn finds, a software renderer included. Under `auto` it comes right after tfjs-node, but only on a GPU: a
  * software renderer is a CPU path, slower than ort-cpu (README: bench:train), so `auto` never takes one.
  * Either way the adapter must compute the cpu backend's numbers and run the model's kernels before it is used.
