@@ -102,14 +102,16 @@ async function launch(backendName: string, options: WebGpuOptions): Promise<WebG
   // Neither the worker nor the port may keep the process alive: a command ends when its work does.
   worker.unref();
   port1.unref();
+  const channel = new SyncCaller<WorkerRequest, WorkerReply>(port1, flag, CALL_TIMEOUT_MS);
   let stopped = false;
   const stopWorker = () => {
     if (stopped) return;
     stopped = true;
+    channel.close();
     sessions.delete(backendName);
     void worker.terminate();
   };
-  const channel = new SyncCaller<WorkerRequest, WorkerReply>(port1, flag, CALL_TIMEOUT_MS);
+  worker.once('exit', stopWorker);
   tf.registerBackend(backendName, () => new WebGpuProxyBackend(channel, stopWorker));
   registerProxyKernels(backendName, reply.kernels);
   return {

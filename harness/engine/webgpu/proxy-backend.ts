@@ -114,15 +114,13 @@ export class WebGpuProxyBackend extends tf.KernelBackend {
   runKernel(name: string, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap | undefined): tf.TensorInfo | tf.TensorInfo[] {
     const ids: Record<string, number | null> = {};
     for (const [key, info] of Object.entries(inputs)) ids[key] = info ? this.idOf(info.dataId) : null;
-    const firstId = this.nextId;
-    const rep = this.call({ op: 'kernel', name, inputs: ids, attrs: attrs ?? {}, firstId });
-    const outputs = rep.outputs!.map((o, i) => {
+    // The worker numbers the outputs from here on, as register() below hands the numbers out.
+    const rep = this.call({ op: 'kernel', name, inputs: ids, attrs: attrs ?? {}, firstId: this.nextId });
+    const outputs = rep.outputs!.map((o) => {
       const dataId = {};
-      this.entries.set(dataId, { id: firstId + i, refCount: 1 });
-      this.live++;
+      this.register(dataId);
       return { dataId, shape: o.shape, dtype: o.dtype };
     });
-    this.nextId = firstId + outputs.length;
     return rep.single ? outputs[0]! : outputs;
   }
 }

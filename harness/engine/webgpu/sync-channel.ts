@@ -25,19 +25,34 @@ export function sharedFlag(): Int32Array {
 
 /** The main thread's end. `timeoutMs` bounds one call, so a wedged device ends the run with a message. */
 export class SyncCaller<Req, Rep> {
+  private closed = false;
+
   constructor(
     private readonly port: MessagePort,
     private readonly flag: Int32Array,
     private readonly timeoutMs: number,
   ) {}
 
+  /**
+   * No more calls: the worker was terminated (which runs none of its exit handlers) or has exited. Later calls
+   * fail at once instead of waiting out the timeout.
+   */
+  close(): void {
+    this.closed = true;
+  }
+
+  private checkOpen(): void {
+    if (this.closed || Atomics.load(this.flag, 0) === GONE) throw new Error('the WebGPU worker thread has stopped');
+  }
+
   /** Sends a request that needs no answer (its failure, if any, comes back with the next call's reply). */
   post(body: Req): void {
+    this.checkOpen();
     this.port.postMessage({ reply: false, body } satisfies Envelope<Req>);
   }
 
   call(body: Req): Rep {
-    if (Atomics.load(this.flag, 0) === GONE) throw new Error('the WebGPU worker thread has stopped');
+    this.checkOpen();
     Atomics.store(this.flag, 0, WAITING);
     this.port.postMessage({ reply: true, body } satisfies Envelope<Req>);
     const deadline = performance.now() + this.timeoutMs;
