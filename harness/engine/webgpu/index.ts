@@ -104,15 +104,17 @@ async function launch(backendName: string, options: WebGpuOptions): Promise<WebG
   port1.unref();
   const channel = new SyncCaller<WorkerRequest, WorkerReply>(port1, flag, CALL_TIMEOUT_MS);
   let stopped = false;
-  const stopWorker = () => {
+  const stopWorker = (why?: string) => {
     if (stopped) return;
     stopped = true;
-    channel.close();
+    channel.close(why);
     sessions.delete(backendName);
     void worker.terminate();
   };
-  worker.once('exit', stopWorker);
-  tf.registerBackend(backendName, () => new WebGpuProxyBackend(channel, stopWorker));
+  // An uncaught error ends the worker; the next call then fails with it (unhandled, it would crash this thread).
+  worker.on('error', (e) => stopWorker(e.message.split('\n')[0]));
+  worker.once('exit', () => stopWorker());
+  tf.registerBackend(backendName, () => new WebGpuProxyBackend(channel, () => stopWorker()));
   registerProxyKernels(backendName, reply.kernels);
   return {
     backendName,

@@ -25,7 +25,7 @@ export function sharedFlag(): Int32Array {
 
 /** The main thread's end. `timeoutMs` bounds one call, so a wedged device ends the run with a message. */
 export class SyncCaller<Req, Rep> {
-  private closed = false;
+  private closed: string | null = null;
 
   constructor(
     private readonly port: MessagePort,
@@ -37,12 +37,14 @@ export class SyncCaller<Req, Rep> {
    * No more calls: the worker was terminated (which runs none of its exit handlers) or has exited. Later calls
    * fail at once instead of waiting out the timeout.
    */
-  close(): void {
-    this.closed = true;
+  close(why = ''): void {
+    this.closed ??= why;
   }
 
   private checkOpen(): void {
-    if (this.closed || Atomics.load(this.flag, 0) === GONE) throw new Error('the WebGPU worker thread has stopped');
+    if (this.closed !== null || Atomics.load(this.flag, 0) === GONE) {
+      throw new Error(`the WebGPU worker thread has stopped${this.closed ? `: ${this.closed}` : ''}`);
+    }
   }
 
   /** Sends a request that needs no answer (its failure, if any, comes back with the next call's reply). */
