@@ -22,14 +22,24 @@ const { port, flag, options } = workerData as Data;
 const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 
 /**
- * tfjs-backend-webgpu registers a backend factory of its own on import, but only where `navigator.gpu` exists
- * (not in Node), and it would ask for an adapter without a feature level (none on OpenGL ES) and a device with
- * too few limits. This one runs on the device found here, so no `navigator` global is needed either.
+ * tfjs-backend-webgpu's backend refuses to start unless `navigator.gpu` exists, which Node 20 does not define.
+ * Its import registers a backend factory of its own where `navigator.gpu` exists; imported above, before the
+ * global is set, it registers none: that one would ask for an adapter without a feature level (none on OpenGL ES)
+ * and a device with too few limits. Ours runs on the device found here.
  */
-async function activate(found: FoundDevice): Promise<boolean> {
+async function activate(found: FoundDevice): Promise<string | null> {
+  Object.defineProperty(globalThis, 'navigator', { value: { gpu: found.gpu }, configurable: true, writable: true });
   tf.env().set('PROD', true);
-  tf.registerBackend('webgpu', () => new WebGPUBackend(found.device, found.info));
-  return tf.setBackend('webgpu');
+  let failure = 'tfjs-backend-webgpu did not initialise on the device';
+  tf.registerBackend('webgpu', () => {
+    try {
+      return new WebGPUBackend(found.device, found.info);
+    } catch (e) {
+      failure = `tfjs-backend-webgpu did not initialise on the device: ${firstLine(e)}`;
+      throw e;
+    }
+  });
+  return (await tf.setBackend('webgpu')) ? null : failure;
 }
 
 function serve(device: GPUDevice): void {
@@ -97,7 +107,8 @@ async function start(): Promise<StartReply> {
   }
   const found = await findDevice(dawn, options.dawnBackends, options.deviceLimits);
   if ('tried' in found) return fail('no WebGPU adapter found', found.tried, true);
-  if (!(await activate(found))) return fail('tfjs-backend-webgpu did not initialise on the device');
+  const failure = await activate(found);
+  if (failure) return fail(failure);
   serve(found.device);
   return { ok: true, adapter: found.summary, kernels: tf.getKernelsForBackend('webgpu').map((k) => k.kernelName) };
 }
