@@ -21,7 +21,7 @@ export function autoPassesOver(adapter: AdapterSummary): string | null {
 
 /** What a user can install when no adapter is found. */
 const WHERE_ADAPTERS_COME_FROM =
-  "a GPU needs its vendor's Vulkan driver (Linux), Metal (macOS) or D3D12 (Windows); without one, Mesa's software " +
+  "A GPU needs its vendor's Vulkan driver (Linux), Metal (macOS) or D3D12 (Windows); without one, Mesa's software " +
   'renderer (Debian: libegl1 libgles2 libegl-mesa0 libgl1-mesa-dri) gives a slow adapter that checks the path';
 
 /**

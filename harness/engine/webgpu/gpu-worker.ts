@@ -103,7 +103,7 @@ async function start(): Promise<StartReply> {
   try {
     dawn = await loadDawn();
   } catch (e) {
-    return fail(`the optional package 'webgpu' (Dawn) cannot be loaded: ${firstLine(e)}`);
+    return fail(`the optional package 'webgpu' (Dawn) cannot be loaded (npm install webgpu): ${firstLine(e)}`);
   }
   const found = await findDevice(dawn, options.dawnBackends, options.deviceLimits);
   if ('tried' in found) return fail('no WebGPU adapter found', found.tried, true);
