@@ -98,3 +98,15 @@ noAdapterTest(
     }
   },
 );
+
+webgpuTest('kernels that take a list of tensors (Concat, AddN, Pack) run through the proxy', async (t) => {
+  await initEngine('webgpu');
+  const [a, b, c] = [tf.tensor1d([1, 2]), tf.tensor1d([3, 4]), tf.tensor1d([5, 6])];
+  t.deepEqual(tf.concat([a, b]).arraySync(), [1, 2, 3, 4]);
+  t.deepEqual(tf.addN([a, b, c]).arraySync(), [9, 12]);
+  t.deepEqual(tf.stack([a, c]).arraySync(), [
+    [1, 2],
+    [5, 6],
+  ]);
+  await initEngine('cpu');
+});

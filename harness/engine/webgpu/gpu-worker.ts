@@ -63,9 +63,10 @@ function serve(device: GPUDevice): void {
       const values = t.dtype === 'string' ? await t.bytes() : await t.data();
       return { ok: true, values: values as tf.backend_util.BackendValues, deviceErrors: [] };
     }
-    const inputs: Record<string, tf.Tensor> = {};
-    for (const [name, id] of Object.entries(req.inputs)) if (id !== null) inputs[name] = tensor(id);
-    const out = tf.engine().runKernel(req.name, inputs, req.attrs) as tf.Tensor | tf.Tensor[];
+    const inputs: tf.Tensor[] | Record<string, tf.Tensor> = Array.isArray(req.inputs)
+      ? req.inputs.map(tensor)
+      : Object.fromEntries(Object.entries(req.inputs).flatMap(([name, id]) => (id === null ? [] : [[name, tensor(id)]])));
+    const out = tf.engine().runKernel(req.name, inputs as tf.NamedTensorMap, req.attrs) as tf.Tensor | tf.Tensor[];
     const list = Array.isArray(out) ? out : [out];
     list.forEach((t, i) => tensors.set(req.firstId + i, t));
     return { ok: true, outputs: list.map((t) => ({ shape: t.shape, dtype: t.dtype })), single: !Array.isArray(out), deviceErrors: [] };

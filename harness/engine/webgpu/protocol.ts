@@ -39,7 +39,8 @@ export interface AdapterSummary {
 export type WorkerRequest =
   | { op: 'write'; id: number; values: tf.backend_util.BackendValues; shape: number[]; dtype: tf.DataType }
   | { op: 'dispose'; id: number }
-  | { op: 'kernel'; name: string; inputs: Record<string, number | null>; attrs: tf.NamedAttrMap; firstId: number }
+  /** `inputs` is a list for the kernels tfjs calls with one (Concat, AddN, Pack), else named. */
+  | { op: 'kernel'; name: string; inputs: number[] | Record<string, number | null>; attrs: tf.NamedAttrMap; firstId: number }
   | { op: 'read'; id: number };
 
 /** Every reply may carry the device's validation errors since the last reply: results after one are not trusted. */

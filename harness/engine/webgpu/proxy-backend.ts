@@ -112,8 +112,9 @@ export class WebGpuProxyBackend extends tf.KernelBackend {
 
   /** Runs a tfjs-backend-webgpu kernel in the worker; the outputs become tensors of this backend. */
   runKernel(name: string, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap | undefined): tf.TensorInfo | tf.TensorInfo[] {
-    const ids: Record<string, number | null> = {};
-    for (const [key, info] of Object.entries(inputs)) ids[key] = info ? this.idOf(info.dataId) : null;
+    let ids: number[] | Record<string, number | null>;
+    if (Array.isArray(inputs)) ids = (inputs as tf.TensorInfo[]).map((info) => this.idOf(info.dataId));
+    else ids = Object.fromEntries(Object.entries(inputs).map(([key, info]) => [key, info ? this.idOf(info.dataId) : null]));
     // The worker numbers the outputs from here on, as register() below hands the numbers out.
     const rep = this.call({ op: 'kernel', name, inputs: ids, attrs: attrs ?? {}, firstId: this.nextId });
     const outputs = rep.outputs!.map((o) => {
