@@ -6,7 +6,11 @@
  * (Debian: apt-get install python3-torch) it says so and leaves torchMsPerStep and ratio null. Per step, both
  * sides report the median of the same number of timed steps after the same warm-up, taken in alternating rounds.
  *
- *   npx tsx bench/train.ts [--cases convnet,iresnet18] [--steps 5] [--rounds 2] [--warmup 5] [--warmup-seconds 20]
+ * `--backend webgpu` times the WebGPU path (on whatever adapter Dawn finds; on a software renderer such as Mesa's
+ * llvmpipe that checks the path more than it measures a GPU), without the per-kernel profile: its kernels only
+ * queue GPU work, so their times say nothing.
+ *
+ *   npx tsx bench/train.ts [--cases convnet,iresnet18] [--backend(s) ort-cpu,webgpu] [--steps 5] [--rounds 2] [--warmup 5] [--warmup-seconds 20]
  */
 import * as tf from '@tensorflow/tfjs';
 import { Command } from 'commander';
@@ -15,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import { ortCpuAvailable, ortIntraOpThreads, registerOrtCpuBackend } from '@facelossbench/tfjs-backend-ort-cpu';
 import { createBackbone, findBackbonePlugin } from '../harness/plugins/backbones/registry.js';
 import { createLossHead, findLossPlugin } from '../harness/plugins/losses/registry.js';
+import { initEngine, type EngineInfo } from '../harness/engine/backend-choice.js';
 import { lossAndGradients, trainableVariables } from '../harness/training/train-step.js';
 import { MomentumSgd } from '../harness/training/sgd.js';
 import { numpyGemm, runPythonJson } from '../packages/tfjs-backend-ort-cpu/bench/python-reference.js';
@@ -138,6 +143,7 @@ async function main(): Promise<void> {
   const o = new Command()
     .option('--cases <names>', `comma-separated, of ${CASES.map((c) => c.name).join(', ')}`, CASES.map((c) => c.name).join(','))
     .option('--backends <names>', "tfjs backends to time (the reference 'cpu' takes minutes per step)", 'ort-cpu')
+    .option('--backend <name>', 'one backend to time (instead of --backends)')
     .option('--steps <n>', 'timed steps per case and round (after warm-up), the same on both sides', '5')
     // The host drifts over minutes; alternating the sides (PyTorch, ours, PyTorch, ours) exposes both to it.
     .option('--rounds <n>', 'alternating rounds of PyTorch and our steps; medians over all rounds', '2')
@@ -150,7 +156,7 @@ async function main(): Promise<void> {
     .option('--no-profile', 'skip the per-kernel profile')
     .parse()
     .opts<{
-      cases: string; backends: string; steps: string; rounds: string; warmup: string; warmupSeconds: string; classes: string;
+      cases: string; backends: string; backend?: string; steps: string; rounds: string; warmup: string; warmupSeconds: string; classes: string;
       torch: boolean; profile: boolean;
     }>();
   const settings: Settings = {
@@ -161,11 +167,14 @@ async function main(): Promise<void> {
     embeddingDim: 512,
     lr: 0.01,
   };
-  const backends = o.backends.split(',');
+  const backends = (o.backend ?? o.backends).split(',');
   if (backends.includes('ort-cpu')) {
     if (!ortCpuAvailable()) throw new Error('onnxruntime-node cannot be loaded on this machine: no ort-cpu backend to time');
     await registerOrtCpuBackend();
   }
+  // The GPU path starts its device, and checks its numbers, once; its line says which adapter it ran on.
+  let webgpu: EngineInfo | undefined;
+  if (backends.includes('webgpu')) webgpu = await initEngine('webgpu');
   const numpy = numpyGemm(1024, 512, 1024);
   console.log(JSON.stringify({ kernel: 'numpy GEMM', dims: [1024, 512, 1024], python: numpy.python, ...(numpy.result ?? { missing: numpy.missing }) }));
   for (const name of o.cases.split(',')) {
@@ -200,9 +209,10 @@ async function main(): Promise<void> {
           oursStepsMs: oursTimes.map(Math.round),
           torchStepsMs: torchTimes?.map(Math.round) ?? null,
           note,
+          ...(backend === 'webgpu' ? { engine: webgpu!.reason } : {}),
         }),
       );
-      const kernels = o.profile ? await ours.profile() : undefined;
+      const kernels = o.profile && backend !== 'webgpu' ? await ours.profile() : undefined;
       for (const k of kernels?.kernels ?? []) console.log(JSON.stringify({ case: c.name, backend, ...k }));
       ours.dispose();
     }

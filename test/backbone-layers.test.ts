@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import * as tf from '@tensorflow/tfjs';
 import { BatchNorm } from '../harness/plugins/backbones/layers/batch-norm.js';
 import { Conv2D } from '../harness/plugins/backbones/layers/conv2d.js';
@@ -6,12 +6,14 @@ import { PReLU } from '../harness/plugins/backbones/layers/prelu.js';
 import { ReLU } from '../harness/plugins/backbones/layers/relu.js';
 import { initEngine } from '../harness/engine/backend-choice.js';
 import { relativeError, type Nested } from '../packages/tfjs-backend-ort-cpu/test/helpers/backend-compare.js';
+import { webgpuTest } from './helpers/webgpu.js';
 
 /**
  * The backbones' own BatchNorm, PReLU and ReLU layers (harness/layers) must be tf.layers' batchNormalization,
  * prelu and reLU in every number — training output, gradients, moving averages, inference — and survive a
  * save/load round trip. On the cpu backend here, so the composite form of the fused ops is what runs; the
- * ort-cpu kernels are compared in backend-ort-fused-ops.test.ts.
+ * ort-cpu kernels are compared in backend-ort-fused-ops.test.ts. The comparison also runs on webgpu, where the
+ * same composite forms run as GPU kernels.
  */
 
 test.before(async () => {
@@ -42,7 +44,8 @@ function trainingPass(model: tf.LayersModel, x: tf.Tensor, probe: tf.Tensor) {
   return { value, grads: variables.map((v) => grads[v.name]!), inputGrad };
 }
 
-test('Conv2D, BatchNorm, PReLU and ReLU equal tf.layers’ in training, gradients, moving averages and inference', (t) => {
+/** Each of our layers against tf.layers' on the active backend: training output, gradients, moving averages, inference. */
+function layersMatchTfLayers(t: ExecutionContext): void {
   const inputShape = [5, 6, 7];
   const x = tf.randomNormal([3, ...inputShape], 2, 3, 'float32', 1);
   const cases: [string, tf.layers.Layer, tf.layers.Layer][] = [
@@ -68,6 +71,16 @@ test('Conv2D, BatchNorm, PReLU and ReLU equal tf.layers’ in training, gradient
     a.getWeights().forEach((w, i) => t.true(close(w, b.getWeights()[i]!) < 1e-5, `${name}: weight ${i} after training passes`));
     t.true(close(a.predict(x) as tf.Tensor, b.predict(x) as tf.Tensor) < 1e-5, `${name}: inference`);
   }
+}
+
+test('Conv2D, BatchNorm, PReLU and ReLU equal tf.layers’ in training, gradients, moving averages and inference', (t) => {
+  layersMatchTfLayers(t);
+});
+
+webgpuTest('Conv2D, BatchNorm, PReLU and ReLU equal tf.layers’', async (t) => {
+  await initEngine('webgpu');
+  layersMatchTfLayers(t);
+  await initEngine('cpu');
 });
 
 test('a model of these layers saves and loads with its weights', async (t) => {

@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import seedrandom from 'seedrandom';
 import { availableBackends, initEngine } from '../harness/engine/backend-choice.js';
 import { UserError } from '../harness/core/errors.js';
@@ -16,6 +16,7 @@ import {
   type Matrix,
   type ReferenceInput,
 } from './helpers/loss-reference.js';
+import { webgpuTest } from './helpers/webgpu.js';
 
 const backends = await availableBackends();
 
@@ -54,30 +55,40 @@ const cases: { name: string; params?: RawParams; logits: (inp: ReferenceInput) =
   { name: 'sphereface', step: 5000, params: { m: 3 }, logits: referenceLogits.sphereface(3, 5) },
 ];
 
+/** The logits and loss of every case on the active backend, against the float64 formulas. */
+async function formulasMatch(t: ExecutionContext, backend: string): Promise<void> {
+  for (const [k, c] of cases.entries()) {
+    const inp = { ...randomInput(`logits-${k}`), step: c.step };
+    const out = await probe(c.name, inp, c.params ?? {});
+    const ref = c.logits(inp);
+    const label = `${backend} ${c.name} ${JSON.stringify(c.params ?? {})} step ${c.step ?? 0}`;
+    t.true(maxRelDiff(out.logits, ref) < 2e-5, `${label}: logits differ by ${maxRelDiff(out.logits, ref)}`);
+    const refLoss = meanCrossEntropy(ref, inp.labels);
+    t.true(Math.abs(out.loss - refLoss) <= 1e-4 * Math.max(1, refLoss), `${label}: loss ${out.loss} vs ${refLoss}`);
+  }
+}
+
+/** The gradients of every case on the active backend, against central differences of the float64 formulas. */
+async function gradientsMatch(t: ExecutionContext, backend: string): Promise<void> {
+  for (const [k, c] of cases.entries()) {
+    const inp = { ...randomInput(`grad-${k}`, 4, 5, C), step: c.step };
+    const out = await probe(c.name, inp, c.params ?? {});
+    const { gx, gW } = finiteDifferenceGradients(c.logits, inp);
+    t.true(maxRelDiff(out.gradEmbeddings, gx) < 1e-3, `${backend} ${c.name}: dL/dx off by ${maxRelDiff(out.gradEmbeddings, gx)}`);
+    t.true(maxRelDiff(out.gradWeights, gW) < 1e-3, `${backend} ${c.name}: dL/dW off by ${maxRelDiff(out.gradWeights, gW)}`);
+  }
+}
+
 test.serial('logits and loss match the formulas of DESIGN.md on every backend', async (t) => {
   for (const backend of backends) {
     await initEngine(backend as never);
-    for (const [k, c] of cases.entries()) {
-      const inp = { ...randomInput(`logits-${k}`), step: c.step };
-      const out = await probe(c.name, inp, c.params ?? {});
-      const ref = c.logits(inp);
-      const label = `${backend} ${c.name} ${JSON.stringify(c.params ?? {})} step ${c.step ?? 0}`;
-      t.true(maxRelDiff(out.logits, ref) < 2e-5, `${label}: logits differ by ${maxRelDiff(out.logits, ref)}`);
-      const refLoss = meanCrossEntropy(ref, inp.labels);
-      t.true(Math.abs(out.loss - refLoss) <= 1e-4 * Math.max(1, refLoss), `${label}: loss ${out.loss} vs ${refLoss}`);
-    }
+    await formulasMatch(t, backend);
   }
 });
 
 test.serial('gradients match central finite differences of the reference formulas', async (t) => {
   await initEngine('cpu');
-  for (const [k, c] of cases.entries()) {
-    const inp = { ...randomInput(`grad-${k}`, 4, 5, C), step: c.step };
-    const out = await probe(c.name, inp, c.params ?? {});
-    const { gx, gW } = finiteDifferenceGradients(c.logits, inp);
-    t.true(maxRelDiff(out.gradEmbeddings, gx) < 1e-3, `${c.name}: dL/dx off by ${maxRelDiff(out.gradEmbeddings, gx)}`);
-    t.true(maxRelDiff(out.gradWeights, gW) < 1e-3, `${c.name}: dL/dW off by ${maxRelDiff(out.gradWeights, gW)}`);
-  }
+  await gradientsMatch(t, 'cpu');
 });
 
 /** x at angle θ (radians) from the unit vector e0 in 2-D; W's columns e0, e1 and −e0. */
@@ -92,8 +103,7 @@ function planar(thetas: number[], radius = 2): ReferenceInput {
   };
 }
 
-test.serial('ArcFace target logit at known angles, including the fallback where θ + m > π', async (t) => {
-  await initEngine('cpu');
+async function arcfaceAtKnownAngles(t: ExecutionContext): Promise<void> {
   const deg = Math.PI / 180;
   const out = await probe('arcface', planar([30 * deg, 90 * deg, 150 * deg, 170 * deg]));
   const target = out.logits.map((row) => row[0]!);
@@ -107,10 +117,9 @@ test.serial('ArcFace target logit at known angles, including the fallback where 
   t.true(Math.abs(out.logits[0]![1]! - 64 * Math.cos(60 * deg)) < 1e-3);
   // The fallback keeps the target logit decreasing in θ.
   t.true(target[3]! < target[2]!);
-});
+}
 
-test.serial('SphereFace ψ on each of its k branches and λ at given steps', async (t) => {
-  await initEngine('cpu');
+async function sphereFaceBranches(t: ExecutionContext): Promise<void> {
   const deg = Math.PI / 180;
   const thetas = [20 * deg, 60 * deg, 110 * deg, 160 * deg]; // k = 0, 1, 2, 3 for m = 4
   const hand = [Math.cos(80 * deg), -Math.cos(240 * deg) - 2, Math.cos(440 * deg) - 4, -Math.cos(640 * deg) - 6];
@@ -127,10 +136,9 @@ test.serial('SphereFace ψ on each of its k branches and λ at given steps', asy
     });
     t.true(Math.abs(out.logits[0]![1]! - 3 * Math.cos(70 * deg)) < 1e-4, 'non-target logit is ‖x‖ cos θ_j');
   }
-});
+}
 
-test.serial('dynamic AdaCos: scale after one step from B_avg and θ_med, untouched in evaluation', async (t) => {
-  await initEngine('cpu');
+async function dynamicAdaCosScale(t: ExecutionContext): Promise<void> {
   const inp = randomInput('adacos', 5, 6, 9);
   const s0 = Math.SQRT2 * Math.log(9 - 1);
   const s1 = adacosNextScale(inp.x, inp.W, inp.labels, s0);
@@ -154,15 +162,37 @@ test.serial('dynamic AdaCos: scale after one step from B_avg and θ_med, untouch
   const even = randomInput('adacos-even', 4, 6, 9);
   const evenOut = await probe('adacos-dynamic', even);
   t.true(Math.abs((evenOut.state.scale as number) - adacosNextScale(even.x, even.W, even.labels, s0)) < 1e-3);
-});
+}
 
-test.serial('B_avg does not overflow where exp(s·cos) exceeds float32', async (t) => {
-  await initEngine('cpu');
+async function bAvgWithoutOverflow(t: ExecutionContext): Promise<void> {
   const inp = randomInput('overflow', 5, 6, 9);
   const out = await probe('adacos-dynamic', inp, {}, { state: { scale: 200 } }); // exp(200) overflows float32
   const expected = adacosNextScale(inp.x, inp.W, inp.labels, 200);
   t.true(Number.isFinite(out.state.scale as number));
   t.true(Math.abs((out.state.scale as number) - expected) < 1e-4 * Math.abs(expected), `${out.state.scale} vs ${expected}`);
+}
+
+/** Loss-specific cases worked out by hand, run on cpu here and on webgpu below. */
+const handWorked: [string, (t: ExecutionContext) => Promise<void>][] = [
+  ['ArcFace target logit at known angles, including the fallback where θ + m > π', arcfaceAtKnownAngles],
+  ['SphereFace ψ on each of its k branches and λ at given steps', sphereFaceBranches],
+  ['dynamic AdaCos: scale after one step from B_avg and θ_med, untouched in evaluation', dynamicAdaCosScale],
+  ['B_avg does not overflow where exp(s·cos) exceeds float32', bAvgWithoutOverflow],
+];
+
+for (const [title, check] of handWorked) {
+  test.serial(title, async (t) => {
+    await initEngine('cpu');
+    await check(t);
+  });
+}
+
+webgpuTest('logits, loss, gradients and the hand-worked cases match the float64 references', async (t) => {
+  await initEngine('webgpu');
+  await formulasMatch(t, 'webgpu');
+  await gradientsMatch(t, 'webgpu');
+  for (const [, check] of handWorked) await check(t);
+  await initEngine('cpu');
 });
 
 test.serial('parameters are validated with a message naming the parameter and its range', async (t) => {

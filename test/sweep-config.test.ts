@@ -94,7 +94,7 @@ const errors: Array<[string, unknown, RegExp]> = [
   ['duplicate seed', config({ seeds: [1, 1] }), /seeds: seed 1 is listed twice/],
   ['two variants with one label', config({ losses: ['cosface', { loss: 'cosface', params: {} }] }), /two variants are both labelled "CosFace"/],
   ['no losses', config({ losses: [] }), /losses: expected a non-empty list/],
-  ['unknown backend', config({ backend: 'gpu' }), /backend: expected one of auto, tensorflow, ort-cpu, wasm, cpu, got "gpu"/],
+  ['unknown backend', config({ backend: 'gpu' }), /backend: expected one of auto, tensorflow, webgpu, ort-cpu, wasm, cpu, got "gpu"/],
   ['folds of a set not evaluated', folds({ evaluate: ['synth-tiny-lfw'] }), /folds\.dataset: "lfw-faceapi-256-pairs" must also be listed under "evaluate"/],
   ['folds of a set that is not lfw', folds({ folds: { dataset: 'synth-tiny-megaface' }, evaluate: ['synth-tiny-megaface'] }), /folds\.dataset: "synth-tiny-megaface" is a megaface set; folds come from an lfw set's pairs\.txt/],
   ['folds with a training set labelled by number', folds({}, { dataset: 'mnist' }), /train\.dataset: "mnist" \(format idx\) labels images by number/],

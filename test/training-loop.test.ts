@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findBackbonePlugin } from '../harness/plugins/backbones/registry.js';
+import { initEngine, type BackendChoice } from '../harness/engine/backend-choice.js';
 import type { TrainSet } from '../harness/data/readers/train-set.js';
 import { findLossPlugin } from '../harness/plugins/losses/registry.js';
 import type { AnglesArtefact } from '../harness/run-store/angles.js';
@@ -13,6 +14,7 @@ import { DEFAULT_TRAIN_SETTINGS } from '../harness/run-store/train-settings.js';
 import { train } from '../harness/training/trainer.js';
 import { memoryTrainSet, withReadHook } from './helpers/memory-train-set.js';
 import { TEST_BACKEND } from './helpers/test-backend.js';
+import { webgpuTest } from './helpers/webgpu.js';
 
 const set = memoryTrainSet({ identities: 12, perIdentity: 8 });
 
@@ -25,14 +27,14 @@ function definition(loss: string, steps: number, extra: Partial<RunDefinition['t
   };
 }
 
-async function runTraining(dir: string, def: RunDefinition, trainSet: TrainSet = set, resume = false) {
+async function runTraining(dir: string, def: RunDefinition, trainSet: TrainSet = set, resume = false, backend: BackendChoice = TEST_BACKEND) {
   return train({
     run: runAt(dir),
     definition: def,
     loss: await findLossPlugin(def.loss.name),
     backbone: await findBackbonePlugin(def.backbone.name),
     trainSet,
-    backend: TEST_BACKEND,
+    backend,
     progress: 'quiet',
     resume,
     log: () => {},
@@ -124,4 +126,30 @@ test.serial('resume after an interruption or a crash ends with the same weights 
       'metrics identical after the resumed part rewrote them',
     );
   }
+});
+
+webgpuTest('a short run trains with falling loss and records the adapter it ran on', async (t) => {
+  const dir = tmp();
+  const outcome = await runTraining(dir, definition('adacos-dynamic', 40), set, false, 'webgpu');
+  t.is(outcome.state, 'done');
+  const config = runAt(dir).readConfig<RunConfig>();
+  t.is(config.engine.backend, 'webgpu');
+  t.is(typeof config.engine.adapter?.software, 'boolean');
+  t.regex(config.engine.reason, /^requested with --backend webgpu; on the (software adapter|GPU) /);
+  const metrics = runAt(dir).readMetrics();
+  t.true((metrics.at(-1)!.loss as number) < (metrics[0]!.loss as number) * 0.8, 'loss falls');
+  t.true(new Set(metrics.map((m) => (m.scale as number).toFixed(4))).size > 1, 'the scale changes over training');
+  await initEngine('cpu');
+});
+
+webgpuTest('a run interrupted and resumed ends with the bytes of an uninterrupted one', async (t) => {
+  const def = definition('arcface', 12, { checkpointEvery: 4 });
+  const straight = tmp();
+  await runTraining(straight, def, set, false, 'webgpu');
+  const interrupted = tmp();
+  const stop = await runTraining(interrupted, def, withReadHook(set, (call) => call === 7 && process.emit('SIGINT')), false, 'webgpu');
+  t.is(stop.state, 'interrupted');
+  await runTraining(interrupted, def, set, true, 'webgpu');
+  for (const file of ['weights.bin', 'head.bin', 'optimizer.bin']) t.true(bytes(straight, file).equals(bytes(interrupted, file)), file);
+  await initEngine('cpu');
 });

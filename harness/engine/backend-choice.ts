@@ -2,23 +2,26 @@ import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { UserError } from '../core/errors.js';
+import type { WebGpuAdapter } from './webgpu/engine-candidate.js';
 
 /**
  * The tfjs backend, chosen once at start. Model and loss code only uses tfjs ops, so the same code runs on
  * every backend; what differs is speed and which kernels exist.
  */
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'ort-cpu', 'wasm', 'cpu'] as const;
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'ort-cpu', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 export interface EngineInfo {
   requested: BackendChoice;
-  /** tfjs backend name now active: 'tensorflow' (tfjs-node / tfjs-node-gpu), 'ort-cpu', 'wasm' or 'cpu'. */
+  /** tfjs backend name now active: 'tensorflow' (tfjs-node / tfjs-node-gpu), 'webgpu', 'ort-cpu', 'wasm' or 'cpu'. */
   backend: string;
   /** Which package provides it, e.g. '@tensorflow/tfjs-node-gpu'. */
   provider: string;
   /** Why this backend, in one sentence (printed at start and stored in config.json). */
   reason: string;
   tfjsVersion: string;
+  /** The GPU (or software renderer) under the 'webgpu' backend; absent on the others. */
+  adapter?: WebGpuAdapter;
 }
 
 /**
@@ -130,6 +133,14 @@ export async function initEngine(requested: BackendChoice = 'auto', probe?: Kern
   }
 
   const skipped: string[] = [];
+  if (requested === 'webgpu' || requested === 'auto') {
+    // Its own module, loaded only here: a machine where Dawn cannot load never touches it.
+    const { chooseWebGpu } = await import('./webgpu/engine-candidate.js');
+    const gpu = await chooseWebGpu(requested, probeFails.bind(null, probe));
+    if ('adapter' in gpu) return { ...info('webgpu', gpu.provider, gpu.reason), adapter: gpu.adapter };
+    if (requested === 'webgpu') throw new UserError(gpu.refusal);
+    skipped.push(`webgpu: ${gpu.refusal}`);
+  }
   for (const candidate of pureCandidates) {
     if (requested !== 'auto' && requested !== candidate.name) continue;
     const ready = await candidate.init();

@@ -1,3 +1,4 @@
+import type { EngineInfo } from '../engine/backend-choice.js';
 import type { TrainSettings } from './train-settings.js';
 
 /** A plugin parameter's value after it was parsed and checked against the plugin's spec. */
@@ -41,7 +42,7 @@ export interface RunConfig {
   /** The data root the run was trained from (absent: the default), so `--resume` finds the data again. */
   dataRoot?: string;
   dataset: { name: string; numClasses: number; size: number; shape: readonly number[] };
-  engine: { requested: string; backend: string; provider: string; reason: string; tfjsVersion: string };
+  engine: { requested: string; backend: string; provider: string; reason: string; tfjsVersion: string; adapter?: EngineInfo['adapter'] };
   versions: { node: string; facelossbench: string };
   command: string[];
   createdAt: string;

@@ -52,7 +52,7 @@ export function register(program: Command): void {
     .option('--only <pattern>', 'run a subset: a glob matched against loss name, variant label or run id; repeatable', collect, [])
     .option('--out <dir>', 'sweep folder (default runs/<config name>)')
     .option('--data-root <dir>', 'where datasets live (default: $FLB_DATA_ROOT or ./data)')
-    .option('--backend <name>', "auto | tensorflow | ort-cpu | wasm | cpu (default: the config's)", backendOption)
+    .option('--backend <name>', "auto | tensorflow | webgpu | ort-cpu | wasm | cpu (default: the config's)", backendOption)
     .option('--threads <n>', 'scoring workers (default: the cores)', integerOption(1))
     .option('--quiet', 'no progress output')
     .option('--json', 'print the leaderboard (with --dry-run: the plan) as JSON on stdout')

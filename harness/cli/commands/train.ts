@@ -74,7 +74,7 @@ export function register(program: Command): void {
     .option('--no-flip', 'no random horizontal flips')
     .option('--log-every <n>', 'a metrics.jsonl line every n steps', integerOption(1), d.logEvery)
     .option('--checkpoint-every <n>', 'a checkpoint every n steps', integerOption(1), d.checkpointEvery)
-    .option('--backend <name>', 'auto | tensorflow | ort-cpu | wasm | cpu', backendOption)
+    .option('--backend <name>', 'auto | tensorflow | webgpu | ort-cpu | wasm | cpu', backendOption)
     .option('--out <dir>', 'run directory (default runs/<loss>-<hash of the definition>)')
     .option('--resume <dir>', 'continue the run in this directory from its last checkpoint')
     .option('--force', 'train again even if the run directory holds a finished run')
