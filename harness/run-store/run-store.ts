@@ -15,11 +15,11 @@ export type RunState = 'running' | 'done' | 'diverged' | 'failed' | 'interrupted
 export interface ConvergenceVerdict {
   converged: boolean;
   criterion: string;
-  /** Mean plain-logit top-1 over the last 10% of steps. */
+  /** Mean plain-logit top-1 over the last 10% of steps (reported, not the criterion). */
   trainAccuracy: number;
   /** The same on the margin logits the loss is computed from. */
   trainAccuracyMargin: number | null;
-  /** Median target angle at the last metrics line, degrees. */
+  /** Median target angle, mean over the last 10% of steps, degrees: the criterion's number. */
   thetaMedDeg: number | null;
   /** Loss at the first and the last metrics line, and ln C (a uniform prediction's loss). */
   lossFirst: number | null;

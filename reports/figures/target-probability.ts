@@ -47,7 +47,7 @@ function probabilityChart(title: string, curves: Curve[], classes: number): TopL
   const values = curves.flatMap((c) =>
     Array.from({ length: 91 }, (_, i) => {
       const thetaDeg = i * 2;
-      return { curve: c.label, emphasis: c.emphasis, thetaDeg, p: targetProbability((thetaDeg * Math.PI) / 180, c.s, classes, c.f) };
+      return { curve: c.label, width: c.emphasis ? 3.5 : 1.5, thetaDeg, p: targetProbability((thetaDeg * Math.PI) / 180, c.s, classes, c.f) };
     }),
   );
   const order = curves.map((c) => c.label);
@@ -63,7 +63,7 @@ function probabilityChart(title: string, curves: Curve[], classes: number): TopL
       x: { field: 'thetaDeg', type: 'quantitative', title: 'Angle to the target class weight (degrees)', scale: { domain: [0, 180] }, axis: { values: [0, 30, 60, 90, 120, 150, 180] } },
       y: { field: 'p', type: 'quantitative', title: 'Predicted probability of the target class', scale: { domain: [0, 1] } },
       color: { field: 'curve', type: 'nominal', title: null, sort: order, legend: { orient: 'bottom', columns: 2, symbolType: 'stroke', labelLimit: 260 } },
-      strokeWidth: { field: 'emphasis', type: 'nominal', scale: { domain: [false, true], range: [1.5, 3.5] }, legend: null },
+      strokeWidth: { field: 'width', type: 'quantitative', scale: null, legend: null },
       tooltip: [
         { field: 'curve', type: 'nominal', title: 'Curve' },
         { field: 'thetaDeg', type: 'quantitative', title: 'θ (degrees)' },

@@ -25,14 +25,14 @@ const CURVES: TrainingCurve[] = [
     title: 'Training accuracy',
     field: 'acc',
     y: { title: 'Training accuracy (%)', percent: true },
-    caption: 'Top-1 accuracy on the plain logits (s·cos θ, no margin; raw logits for Softmax) of the training batches in the logged window, mean over seeds: the convergence signal (a run converged when it averages ≥ 50% over the last 10% of steps); metrics.jsonl "acc".',
+    caption: 'Top-1 accuracy on the plain logits (s·cos θ, no margin; raw logits for Softmax) of the training batches in the logged window, mean over seeds: reported with the convergence verdict (which is read from θ_med); metrics.jsonl "acc".',
   },
   {
     name: 'training-accuracy-margin',
     title: 'Training accuracy on the margin logits',
     field: 'accMargin',
     y: { title: 'Top-1 on the margin logits (%)', percent: true },
-    caption: 'Top-1 on the logits the loss is computed from, margin included: it stays far below the plain accuracy for CosFace and ArcFace even when they have learnt their classes, which is why it is not the convergence signal; metrics.jsonl "accMargin", mean over seeds.',
+    caption: 'Top-1 on the logits the loss is computed from, margin included: it stays far below the plain accuracy for CosFace and ArcFace even when they have learnt their classes, which is why the training accuracy is read on the plain logits; metrics.jsonl "accMargin", mean over seeds.',
   },
   {
     name: 'scale',
@@ -46,7 +46,7 @@ const CURVES: TrainingCurve[] = [
     title: 'Median target angle over training',
     field: 'thetaMedDeg',
     y: { title: 'Median target angle (degrees)', zero: false },
-    caption: 'Median over the batch of θ, the angle between each embedding and its own class weight, before any margin (AdaCos\'s θ_med), mean over seeds; metrics.jsonl "thetaMedDeg".',
+    caption: 'Median over the batch of θ, the angle between each embedding and its own class weight, before any margin (AdaCos\'s θ_med), mean over seeds; metrics.jsonl "thetaMedDeg". The convergence verdict asks for θ_med ≤ 65° over the last 10% of steps.',
   },
 ];
 

@@ -10,7 +10,7 @@ import { findLossPlugin } from '../../plugins/losses/registry.js';
 import { parseParamFlags } from '../../plugins/params.js';
 import { runAt } from '../../run-store/run-store.js';
 import { defineRun, type RunRequest } from '../../training/define-run.js';
-import { CONVERGED_ACCURACY } from '../../training/convergence.js';
+import { CONVERGED_THETA_MED_DEG } from '../../training/convergence.js';
 import type { RunConfig } from '../../run-store/run-definition.js';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../../run-store/train-settings.js';
 import { openRunTrainSet } from '../../training/run-train-set.js';
@@ -218,9 +218,9 @@ function describe(o: Outcome): string {
 /** "; converged (training accuracy 97.1% …)" or "; NOT converged (…)": the verdict with the numbers behind it. */
 function convergenceText(v: Outcome['convergence']): string {
   if (!v) return '';
-  const theta = v.thetaMedDeg === null ? '' : `, θ_med ${v.thetaMedDeg.toFixed(1)}°`;
-  const numbers = `training accuracy ${(100 * v.trainAccuracy).toFixed(1)}% over the last 10% of steps${theta}`;
-  return v.converged ? `; converged (${numbers})` : `; NOT converged (${numbers}; the criterion is ≥ ${100 * CONVERGED_ACCURACY}%): its evaluation numbers say little about the loss`;
+  const theta = v.thetaMedDeg === null ? 'no θ_med logged' : `θ_med ${v.thetaMedDeg.toFixed(1)}°`;
+  const numbers = `${theta} over the last 10% of steps, training accuracy ${(100 * v.trainAccuracy).toFixed(1)}%`;
+  return v.converged ? `; converged (${numbers})` : `; NOT converged (${numbers}; the criterion is θ_med ≤ ${CONVERGED_THETA_MED_DEG}°): its evaluation numbers say little about the loss`;
 }
 
 function exitCodeOf(state: TrainOutcome['state']): number {
