@@ -10,6 +10,11 @@ interface CommonFlags {
   json?: boolean;
 }
 
+interface CheckFlags extends CommonFlags {
+  deep?: boolean;
+  quiet?: boolean;
+}
+
 /** `flb datasets list | check | make`: what the registry knows, what is on disk, and making the generated sets. */
 export function register(program: Command): void {
   const datasets = program.command('datasets').description('the dataset registry (datasets.json): list, check, make generated sets');
@@ -26,8 +31,10 @@ export function register(program: Command): void {
     .description('presence, counts and checksums of datasets, naming exactly what is missing or wrong')
     .argument('<names...>', 'dataset names (flb datasets list)')
     .option('--data-root <dir>', 'where datasets live (default: $FLB_DATA_ROOT or ./data)')
+    .option('--deep', 'also decode every image (with a progress bar) and list every one that cannot be decoded')
+    .option('--quiet', 'no progress output')
     .option('--json', 'print only JSON')
-    .action((names: string[], flags: CommonFlags) => checkCommand(names, flags));
+    .action((names: string[], flags: CheckFlags) => checkCommand(names, flags));
 
   datasets
     .command('make')
@@ -64,11 +71,11 @@ function listCommand(flags: CommonFlags): void {
   process.stdout.write(table(['name', 'role', 'format', 'status', 'description'], rows.map((r) => [r.name, r.role, r.format, r.status, r.description])));
 }
 
-async function checkCommand(names: string[], flags: CommonFlags): Promise<void> {
+async function checkCommand(names: string[], flags: CheckFlags): Promise<void> {
   const dataRoot = resolveDataRoot(flags.dataRoot);
   for (const name of names) getDataset(name); // unknown names fail before any work
   const checks: DatasetCheck[] = [];
-  for (const name of names) checks.push(await checkDataset(name, { dataRoot }));
+  for (const name of names) checks.push(await checkDataset(name, { dataRoot, deep: flags.deep, progress: progressModeFrom(flags) }));
   if (flags.json) process.stdout.write(JSON.stringify(checks.length === 1 ? checks[0] : checks, null, 2) + '\n');
   else for (const c of checks) process.stdout.write(describeCheck(c));
   if (checks.some((c) => !c.ok)) process.exitCode = ExitCode.checkFailed;
@@ -83,7 +90,9 @@ function describeCheck(c: DatasetCheck): string {
   for (const [file, { expected, found }] of Object.entries(c.checksums)) {
     lines.push(`  checksum ${file}: ${found === expected ? 'ok' : found === undefined ? 'file missing' : 'MISMATCH'}`);
   }
+  if (c.deep) lines.push(`  decoded: ${c.deep.images - c.deep.bad.length} of ${c.deep.images} images`);
   for (const p of c.problems) lines.push(`  ✗ ${p}`);
+  for (const b of c.deep?.bad ?? []) lines.push(`      ${b.key}: ${b.problem}`);
   if (!c.ok && c.hint) lines.push(`  to obtain it: ${c.hint}`);
   return lines.join('\n') + '\n';
 }

@@ -41,7 +41,6 @@ interface SweepRan {
 }
 
 /** Exit status of a sweep: scripts (and `npm start`) tell a finished study from one that needs attention. */
-const INTERRUPTED = 130;
 
 export function register(program: Command): void {
   program
@@ -120,7 +119,7 @@ export function register(program: Command): void {
       }
       if (ran.stoppedEarly) {
         process.stderr.write(`flb: sweep interrupted; ${ran.stoppedEarly}\n`);
-        process.exitCode = INTERRUPTED;
+        process.exitCode = ExitCode.interrupted;
       } else if (ran.failed) {
         process.exitCode = ExitCode.failure;
       }

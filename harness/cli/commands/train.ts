@@ -8,7 +8,9 @@ import type { BackendChoice } from '../../engine/backend-choice.js';
 import { ExitCode, UserError } from '../../core/errors.js';
 import { findLossPlugin } from '../../plugins/losses/registry.js';
 import { parseParamFlags } from '../../plugins/params.js';
-import { runAt } from '../../run-store/run-store.js';
+import { runAt, type RunHandle } from '../../run-store/run-store.js';
+import { hasCheckpoint } from '../../training/checkpoint.js';
+import { prepareOutputDir } from '../../core/output-path.js';
 import { defineRun, type RunRequest } from '../../training/define-run.js';
 import { CONVERGED_ACCURACY } from '../../training/convergence.js';
 import type { RunConfig } from '../../run-store/run-definition.js';
@@ -43,6 +45,7 @@ interface TrainFlags {
   out?: string;
   resume?: string;
   force?: boolean;
+  skipBadImages?: boolean;
   quiet?: boolean;
   json?: boolean;
 }
@@ -78,6 +81,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'run directory (default runs/<loss>-<hash of the definition>)')
     .option('--resume <dir>', 'continue the run in this directory from its last checkpoint')
     .option('--force', 'train again even if the run directory holds a finished run')
+    .option('--skip-bad-images', 'train without the images that cannot be decoded (listed in config.json) instead of stopping')
     .option('--quiet', 'no progress output')
     .option('--json', 'print the outcome as one JSON object')
     .action(async (flags: TrainFlags) => {
@@ -102,11 +106,13 @@ function scheduleOption(value: string): TrainSettings['schedule'] {
   return value;
 }
 
-type Outcome = Omit<TrainOutcome, 'engine'> & { run: string; backend: string; finalLoss: number | null };
+type Outcome = Omit<TrainOutcome, 'engine'> & { run: string; backend: string; finalLoss: number | null; finalLossFrom: number | null; finalLossTo: number | null };
 
 async function newRun(flags: TrainFlags): Promise<Outcome> {
   if (!flags.loss) throw new UserError('train: --loss is required (or --resume DIR)');
   if (flags.steps !== undefined && flags.epochs !== undefined) throw new UserError('train: give --steps or --epochs, not both');
+  // A path that cannot hold the run fails now, before plugins, data and backends are loaded.
+  if (flags.out !== undefined) prepareOutputDir(flags.out, '--out');
   const entry = getDataset(flags.dataset, flags);
   const [loss, backbone] = await Promise.all([
     findLossPlugin(flags.loss, flags.plugin),
@@ -125,7 +131,13 @@ async function newRun(flags: TrainFlags): Promise<Outcome> {
   };
   // Parameters are checked here, before the dataset is opened (or generated).
   let { id, definition } = defineRun(request);
-  const trainSet = await openRunTrainSet({ dataset: flags.dataset, holdout: flags.holdout }, { dataRoot: flags.dataRoot, progress: progressModeFrom(flags) });
+  const trainSet = await openRunTrainSet(
+    { dataset: flags.dataset, holdout: flags.holdout },
+    { dataRoot: flags.dataRoot, progress: progressModeFrom(flags), badImages: flags.skipBadImages ? 'skip' : 'fail' },
+  );
+  if (trainSet.skippedImages && !flags.quiet && !flags.json) {
+    process.stderr.write(`skipping ${trainSet.skippedImages.length} images that cannot be decoded (listed in config.json): ${trainSet.skippedImages.slice(0, 5).join(', ')}${trainSet.skippedImages.length > 5 ? ', …' : ''}\n`);
+  }
   if (flags.batchSize > trainSet.size) {
     throw new UserError(`--batch-size ${flags.batchSize} is larger than ${flags.dataset} (${trainSet.size} images)`);
   }
@@ -135,7 +147,10 @@ async function newRun(flags: TrainFlags): Promise<Outcome> {
   }
   const run = runAt(flags.out ?? join('runs', id));
   const status = run.readStatus();
-  if (status && !flags.force) {
+  if (status && status.state !== 'done' && !hasCheckpoint(run.checkpointDir)) {
+    // Nothing to resume from (it stopped before its first checkpoint): the same command simply starts it again.
+    if (!flags.quiet && !flags.json) process.stderr.write(`${run.dir}: the earlier attempt stopped (${status.state}) before its first checkpoint; starting over\n`);
+  } else if (status && !flags.force) {
     if (status.state === 'done') {
       throw new UserError(`${run.dir} already holds a finished run (step ${status.step}); pass --force to train it again`);
     }
@@ -153,7 +168,7 @@ async function newRun(flags: TrainFlags): Promise<Outcome> {
     resume: false,
     log: flags.quiet || flags.json ? () => {} : undefined,
   });
-  return summarise(run.dir, outcome, run.readMetrics().at(-1)?.loss);
+  return summarise(run, outcome);
 }
 
 /** The training settings the flags give (steps decided by the caller: from --steps, or from --epochs and the set's size). */
@@ -187,7 +202,9 @@ async function resumeRun(flags: TrainFlags): Promise<Outcome> {
   ]);
   // The data root and backend the run started with, unless given again: a resumed run ends where an uninterrupted one would.
   const dataRoot = flags.dataRoot ?? config.dataRoot;
-  const trainSet = await openRunTrainSet(def, { dataRoot, progress: progressModeFrom(flags) });
+  // A run that left bad images out leaves them out again, so that it resumes on the same images.
+  const badImages = flags.skipBadImages || config.dataset.skippedImages ? 'skip' : 'fail';
+  const trainSet = await openRunTrainSet(def, { dataRoot, progress: progressModeFrom(flags), badImages });
   const outcome = await train({
     run,
     definition: def,
@@ -201,18 +218,26 @@ async function resumeRun(flags: TrainFlags): Promise<Outcome> {
     resume: true,
     log: flags.quiet || flags.json ? () => {} : undefined,
   });
-  return summarise(run.dir, outcome, run.readMetrics().at(-1)?.loss);
+  return summarise(run, outcome);
 }
 
-function summarise(dir: string, outcome: TrainOutcome, lastLoss: number | string | null | undefined): Outcome {
+/** The outcome as printed: the final loss is the last metrics line's, a mean over the steps since the line before. */
+function summarise(run: RunHandle, outcome: TrainOutcome): Outcome {
   const { engine, ...rest } = outcome;
-  return { ...rest, run: dir, backend: engine.backend, finalLoss: typeof lastLoss === 'number' ? lastLoss : null };
+  const metrics = run.readMetrics();
+  const [before, last] = [metrics.at(-2), metrics.at(-1)];
+  const finalLoss = typeof last?.loss === 'number' ? last.loss : null;
+  return { ...rest, run: run.dir, backend: engine.backend, finalLoss, finalLossFrom: finalLoss === null ? null : (before?.step ?? 0) + 1, finalLossTo: last?.step ?? null };
 }
 
 function describe(o: Outcome): string {
-  const loss = o.finalLoss === null ? '' : `, final loss ${o.finalLoss.toFixed(4)}`;
-  if (o.state === 'done') return `done: ${o.step} steps on ${o.backend}${loss}${convergenceText(o.convergence)} → ${o.run}`;
-  return `${o.state} at step ${o.step}: ${o.reason ?? ''} (${o.run})`;
+  if (o.state === 'done') {
+    // The bar shows each batch's loss; this is the mean over the last metrics window, so the two differ.
+    const loss = o.finalLoss === null ? '' : `, final loss ${o.finalLoss.toFixed(4)} (mean of steps ${o.finalLossFrom}–${o.finalLossTo}; the bar shows single batches)`;
+    return `done: ${o.step} steps on ${o.backend}${loss}${convergenceText(o.convergence)} → ${o.run}`;
+  }
+  const reason = o.reason ? `: ${o.reason}` : '';
+  return `${o.state} at step ${o.step}${reason}${o.reason?.includes(o.run) ? '' : ` (${o.run})`}`;
 }
 
 /** "; converged (training accuracy 97.1% …)" or "; NOT converged (…)": the verdict with the numbers behind it. */
@@ -226,6 +251,6 @@ function convergenceText(v: Outcome['convergence']): string {
 function exitCodeOf(state: TrainOutcome['state']): number {
   if (state === 'done') return ExitCode.ok;
   if (state === 'diverged') return ExitCode.diverged;
-  if (state === 'interrupted') return 130;
+  if (state === 'interrupted') return ExitCode.interrupted;
   return ExitCode.failure;
 }
