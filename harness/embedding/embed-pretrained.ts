@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { Piscina } from 'piscina';
 import { tsWorkerExecArgv } from '../core/worker-exec-argv.js';
 import { ensureDataset } from '../data/registry/registry.js';
+import { requireChecksums } from '../data/registry/checksums.js';
 import { initEngine } from '../engine/backend-choice.js';
 import { UserError } from '../core/errors.js';
 import { alignDataset, alignedDataset, type AlignSummary } from '../face/align-dataset.js';
@@ -32,6 +33,8 @@ export interface PretrainedEmbedOptions {
   /** Worker threads, each with its own wasm engine (default: the machine's cores). */
   workers?: number;
   progress?: ProgressMode;
+  /** Embed a dataset whose files do not match its checksums (refused otherwise). */
+  ignoreChecksums?: boolean;
 }
 
 export interface PretrainedEmbedding {
@@ -55,6 +58,7 @@ export function parsePretrainedModel(name: string): PretrainedModel {
 export async function embedPretrained(model: PretrainedModel, dataset: string, out: string, opts: PretrainedEmbedOptions = {}): Promise<PretrainedEmbedding> {
   let ds = await ensureDataset(dataset, { dataRoot: opts.dataRoot, progress: opts.progress });
   if (ds.entry.format !== 'lfw-pairs') throw new UserError(`dataset "${dataset}" is a ${ds.entry.role} set of format ${ds.entry.format}: --pretrained ${model} embeds LFW-style image datasets (format lfw-pairs)`);
+  if (!opts.ignoreChecksums) await requireChecksums(ds);
   let alignment: AlignSummary | undefined;
   if (opts.align) {
     const dir = resolve(opts.align.dir ?? join('data', 'aligned', `${dataset}-dlib150-${opts.align.detector}`));

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { backendOption, integerOption, progressModeFrom } from '../options.js';
 import { embedRun } from '../../embedding/embed-run.js';
@@ -21,10 +21,13 @@ interface EmbedFlags {
   detector: DetectorName;
   layer: 'embedding' | 'penultimate';
   images?: LfwImageSelection;
+  threads?: number;
+  /** The old name of --threads, still accepted. */
   workers?: number;
   batchSize?: number;
   backend?: BackendChoice;
   force?: boolean;
+  ignoreChecksums?: boolean;
   quiet?: boolean;
   json?: boolean;
 }
@@ -49,10 +52,12 @@ export function register(program: Command): void {
     .option('--detector <name>', 'with --align: first detector, ssd | tiny', parseDetector, 'tiny')
     .option('--layer <name>', 'with --pretrained: embedding (128-d) or penultimate (256-d trunk features)', layerOption, 'embedding')
     .option('--images <which>', 'with --pretrained: pairs (the images pairs.txt names, default) or all (every image of the dataset)', parseLfwImageSelection)
-    .option('--workers <n>', 'with --pretrained: worker threads (default: the number of cores)', integerOption(1, 64))
+    .option('--threads <n>', 'with --pretrained: worker threads (default: the number of cores)', integerOption(1, 64))
+    .addOption(new Option('--workers <n>', 'deprecated name of --threads').argParser(integerOption(1, 64)).hideHelp())
     .option('--batch-size <n>', 'images per forward pass (default 64 for runs, 16 per worker task with --pretrained)', integerOption(1))
     .option('--backend <name>', 'tfjs backend (default: the one the run trained on)', backendOption)
     .option('--force', 'embed again even if the feature sets exist')
+    .option('--ignore-checksums', "embed a dataset even if its files do not match datasets.json's checksums (refused otherwise)")
     .option('--quiet', 'no progress output')
     .option('--json', 'print the written feature sets as JSON')
     .action(async (flags: EmbedFlags) => {
@@ -65,6 +70,7 @@ export function register(program: Command): void {
         batchSize: flags.batchSize ?? 64,
         backend: flags.backend,
         force: flags.force,
+        ignoreChecksums: flags.ignoreChecksums,
         progress: progressModeFrom(flags),
       });
       if (flags.json) process.stdout.write(`${JSON.stringify(out)}\n`);
@@ -83,7 +89,8 @@ async function embedWithPretrained(model: PretrainedModel, flags: EmbedFlags): P
     images: flags.images,
     layer: flags.layer,
     batchSize: flags.batchSize,
-    workers: flags.workers,
+    workers: flags.threads ?? flags.workers,
+    ignoreChecksums: flags.ignoreChecksums,
     progress: progressModeFrom(flags),
   });
   const seconds = (Date.now() - started) / 1000;

@@ -36,14 +36,15 @@ export function register(program: Command): void {
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         return;
       }
-      for (const [heading, list] of [['Losses', out.losses], ['Backbones', out.backbones]] as const) {
+      // Each parameter as the flag that sets it in `flb train`.
+      for (const [heading, list, flag] of [['Losses', out.losses, '--param'], ['Backbones', out.backbones, '--backbone-param']] as const) {
         process.stdout.write(`${heading}:\n`);
         for (const p of list) {
           process.stdout.write(`  ${p.name.padEnd(16)} ${p.title}${p.summary ? ` — ${p.summary}` : ''}${p.source === 'built-in' ? '' : `  [${p.source}]`}\n`);
           for (const [k, spec] of Object.entries(p.params)) {
             const range = spec.min !== undefined || spec.max !== undefined ? ` [${spec.min ?? '−∞'}, ${spec.max ?? '∞'}]` : '';
             const def = spec.default === null ? 'derived' : String(spec.default);
-            process.stdout.write(`      --param ${k}=${def}${range}  ${spec.doc}\n`);
+            process.stdout.write(`      ${flag} ${k}=${def}${range}  ${spec.doc}\n`);
           }
         }
       }

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync } from 'node:fs';
-import { basename, extname, join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
 import { isUserError } from '../../core/errors.js';
 import { IMAGE_EXTENSIONS } from '../../formats/image.js';
 import { readIdx } from '../../formats/idx.js';
@@ -14,9 +13,9 @@ import { IndexedRecordFile } from '../../formats/recordio.js';
 import { readVerificationBin } from '../../formats/verification-bin.js';
 import { identityOfKey } from '../readers/feature-train-set.js';
 import { listImageFolder } from '../readers/image-folder.js';
-import { readManifest } from '../synthetic/make.js';
 import { datasetStatus, missingFiles, resolveDataset, type DatasetStatus, type RegistryOptions, type ResolvedDataset } from './registry.js';
 import type { ExpectedCounts } from './schema.js';
+import { checksumProblems, compareChecksums } from './checksums.js';
 import type { ProgressMode } from '../../core/progress.js';
 import { scanImages, type BadImage, type ImageItem } from '../readers/image-scan.js';
 
@@ -230,29 +229,8 @@ function imageFiles(dir: string): string[] {
   return readdirSync(dir).filter((f) => !f.startsWith('.') && IMAGE_EXTENSIONS.has(extname(f).toLowerCase()));
 }
 
-/**
- * Compares checksums: those datasets.json gives for a file key, and for generated datasets those the
- * generator recorded in its manifest for the list and meta files under this dataset's folder.
- */
 async function verifyChecksums(ds: ResolvedDataset, check: DatasetCheck): Promise<void> {
-  const wanted: [label: string, path: string, expected: string][] = Object.entries(ds.entry.checksums ?? {}).map(([key, sum]) => [key, ds.paths[key]!, sum]);
-  if (ds.recipe) {
-    const dir = resolve(ds.dataRoot, ds.recipe.location);
-    for (const [file, sum] of Object.entries(readManifest(dir)?.checksums ?? {})) {
-      const path = resolve(dir, file);
-      if (!relative(ds.root, path).startsWith('..')) wanted.push([file, path, sum]);
-    }
-  }
-  for (const [label, path, expected] of wanted) {
-    const found = existsSync(path) ? await sha256File(path) : undefined;
-    check.checksums[label] = { expected, found };
-    if (found === undefined) check.problems.push(`${path}: missing, so its checksum cannot be verified`);
-    else if (found !== expected) check.problems.push(`${path}: checksum ${found} differs from the expected ${expected}`);
-  }
-}
-
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return `sha256:${hash.digest('hex')}`;
+  const results = await compareChecksums(ds);
+  for (const { label, expected, found } of results) check.checksums[label] = { expected, found };
+  check.problems.push(...checksumProblems(results));
 }
