@@ -15,9 +15,8 @@ import { lfwImageKeys, type LfwImageSelection } from '../data/readers/lfw-image-
 import { startProgress, type ProgressMode } from '../core/progress.js';
 import type { PretrainedTask } from './pretrained-worker.js';
 
-/** Pretrained models `flb embed --pretrained` knows; weights come from npm packages, never downloaded. */
-export const PRETRAINED_MODELS = ['faceapi-resnet'] as const;
-export type PretrainedModel = (typeof PRETRAINED_MODELS)[number];
+export { PRETRAINED_MODELS, parsePretrainedModel, type PretrainedModel } from './pretrained-models.js';
+import type { PretrainedModel } from './pretrained-models.js';
 
 export interface PretrainedEmbedOptions {
   dataRoot?: string;
@@ -43,11 +42,6 @@ export interface PretrainedEmbedding {
   dim: number;
   /** The alignment summary (fallback count included) when --align was used. */
   alignment?: AlignSummary;
-}
-
-export function parsePretrainedModel(name: string): PretrainedModel {
-  if (!(PRETRAINED_MODELS as readonly string[]).includes(name)) throw new UserError(`unknown pretrained model "${name}"; expected one of ${PRETRAINED_MODELS.join(', ')}`);
-  return name as PretrainedModel;
 }
 
 /**

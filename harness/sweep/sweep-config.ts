@@ -1,5 +1,5 @@
 import { basename, dirname, extname, resolve } from 'node:path';
-import { BACKEND_CHOICES, type BackendChoice } from '../engine/backend-choice.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../engine/backend-names.js';
 import { UserError } from '../core/errors.js';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../run-store/train-settings.js';
 import { readJsonFile } from '../core/read-file.js';

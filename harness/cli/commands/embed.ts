@@ -1,13 +1,11 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { backendOption, integerOption, progressModeFrom } from '../options.js';
-import { embedRun } from '../../embedding/embed-run.js';
-import { embedPretrained, parsePretrainedModel, type PretrainedModel } from '../../embedding/embed-pretrained.js';
-import type { BackendChoice } from '../../engine/backend-choice.js';
+import { parsePretrainedModel, type PretrainedModel } from '../../embedding/pretrained-models.js';
+import type { BackendChoice } from '../../engine/backend-names.js';
 import { UserError } from '../../core/errors.js';
 import { parseDetector, type DetectorName } from '../../face/detectors.js';
-import { runAt } from '../../run-store/run-store.js';
-import { parseLfwImageSelection, type LfwImageSelection } from '../../data/readers/lfw-image-keys.js';
+import { parseLfwImageSelection, type LfwImageSelection } from '../../data/readers/lfw-image-selection.js';
 
 interface EmbedFlags {
   run?: string;
@@ -64,6 +62,8 @@ export function register(program: Command): void {
       if ((flags.run === undefined) === (flags.pretrained === undefined)) throw new UserError('flb embed: give either --run <dir> or --pretrained <model>');
       if (flags.pretrained) return embedWithPretrained(flags.pretrained, flags);
       if (flags.align || flags.out || flags.images) throw new UserError('flb embed: --align, --images and --out go with --pretrained; a run writes under <run>/features/');
+      // Loaded here, not at the top: `flb --help` should not load tfjs.
+      const [{ embedRun }, { runAt }] = await Promise.all([import('../../embedding/embed-run.js'), import('../../run-store/run-store.js')]);
       const out = await embedRun(runAt(flags.run!), flags.dataset, {
         dataRoot: flags.dataRoot,
         flip: flags.flip,
@@ -82,6 +82,7 @@ async function embedWithPretrained(model: PretrainedModel, flags: EmbedFlags): P
   if (!flags.out) throw new UserError('flb embed --pretrained: --out <file.npy> is required (where the feature set goes)');
   if (!flags.out.endsWith('.npy')) throw new UserError(`flb embed --pretrained: --out ${flags.out}: expected a .npy path`);
   const started = Date.now();
+  const { embedPretrained } = await import('../../embedding/embed-pretrained.js');
   const result = await embedPretrained(model, flags.dataset, resolve(flags.out), {
     dataRoot: flags.dataRoot,
     align: flags.align ? { detector: flags.detector, dir: flags.alignDir } : undefined,
