@@ -41,6 +41,15 @@ test.serial('a loss that turns NaN ends the run as diverged at that step, keeps 
   t.deepEqual([status.state, status.step], ['diverged', 3]);
   const progress = JSON.parse(readFileSync(join(out, 'checkpoint', 'progress.json'), 'utf8')) as { step: number };
   t.is(progress.step, 2, 'the checkpoint is the one before the NaN');
+  t.regex(r.stderr, /the last good checkpoint \(step 2\) is kept/);
+
+  // --resume alone, from another folder: the run's own data root and backend, not ./data and 'auto'.
+  const elsewhere = mkdtempSync(join(tmpdir(), 'flb-resume-cwd-'));
+  const resumed = await runCli(['train', '--resume', out], { cwd: elsewhere });
+  t.is(resumed.code, 3, resumed.stderr);
+  t.regex(resumed.stderr, new RegExp(`backend: ${TEST_BACKEND} \\(the backend this run started on\\)`));
+  t.regex(resumed.stderr, /resuming .* from step 2/);
+  t.deepEqual(readdirSync(elsewhere), [], 'no ./data made: the stored data root was used');
 });
 
 test.serial('a finished run is not trained twice, however its parameters are spelt; --resume continues, --force retrains', async (t) => {

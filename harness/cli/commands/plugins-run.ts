@@ -38,7 +38,7 @@ export interface NewFlags {
 
 export async function listPlugins(opts: ListFlags): Promise<void> {
   const [losses, backbones] = await Promise.all([loadLossPlugins(opts.plugin), loadBackbonePlugins()]);
-  const describe = (p: { name: string; title: string; summary?: string; params: ParamSpecs }, source: string, builtin: boolean) => ({
+  const describe = (p: { name: string; title: string; summary?: string; params: ParamSpecs }, source: string, builtin: boolean): ListedPlugin => ({
     name: p.name,
     title: p.title,
     summary: p.summary ?? '',
@@ -49,22 +49,32 @@ export async function listPlugins(opts: ListFlags): Promise<void> {
     losses: [...losses.values()].map((e) => describe(e.plugin, e.source, e.builtin)),
     backbones: [...backbones.values()].map((e) => describe(e.plugin, e.source, e.builtin)),
   };
-  if (opts.json) {
-    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-    return;
-  }
-  // Each parameter as the flag that sets it in `flb train`.
+  process.stdout.write(opts.json ? `${JSON.stringify(out, null, 2)}\n` : pluginListText(out));
+}
+
+interface ListedPlugin {
+  name: string;
+  title: string;
+  summary: string;
+  source: string;
+  params: ParamSpecs;
+}
+
+/** `plugins list` as text: each parameter written as the flag that sets it in `flb train`. */
+export function pluginListText(out: { losses: ListedPlugin[]; backbones: ListedPlugin[] }): string {
+  const lines: string[] = [];
   for (const [heading, list, flag] of [['Losses', out.losses, '--param'], ['Backbones', out.backbones, '--backbone-param']] as const) {
-    process.stdout.write(`${heading}:\n`);
+    lines.push(`${heading}:`);
     for (const p of list) {
-      process.stdout.write(`  ${p.name.padEnd(16)} ${p.title}${p.summary ? ` — ${p.summary}` : ''}${p.source === 'built-in' ? '' : `  [${p.source}]`}\n`);
+      lines.push(`  ${p.name.padEnd(16)} ${p.title}${p.summary ? ` — ${p.summary}` : ''}${p.source === 'built-in' ? '' : `  [${p.source}]`}`);
       for (const [k, spec] of Object.entries(p.params)) {
         const range = spec.min !== undefined || spec.max !== undefined ? ` [${spec.min ?? '−∞'}, ${spec.max ?? '∞'}]` : '';
         const def = spec.default === null ? 'derived' : String(spec.default);
-        process.stdout.write(`      ${flag} ${k}=${def}${range}  ${spec.doc}\n`);
+        lines.push(`      ${flag} ${k}=${def}${range}  ${spec.doc}`);
       }
     }
   }
+  return lines.join('\n') + '\n';
 }
 
 export async function checkPlugin(nameOrFile: string, opts: CheckFlags): Promise<void> {

@@ -8,7 +8,6 @@ import { findLossPlugin } from '../../plugins/losses/registry.js';
 import { parseParamFlags } from '../../plugins/params.js';
 import { runAt, type RunHandle } from '../../run-store/run-store.js';
 import { hasCheckpoint } from '../../training/checkpoint.js';
-import { prepareOutputDir } from '../../core/output-path.js';
 import { defineRun, type RunRequest } from '../../training/define-run.js';
 import { CONVERGED_ACCURACY } from '../../training/convergence.js';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../../run-store/train-settings.js';
@@ -62,8 +61,6 @@ type Outcome = Omit<TrainOutcome, 'engine'> & { run: string; backend: string; fi
 async function newRun(flags: TrainFlags): Promise<Outcome> {
   if (!flags.loss) throw new UserError('train: --loss is required (or --resume DIR)');
   if (flags.steps !== undefined && flags.epochs !== undefined) throw new UserError('train: give --steps or --epochs, not both');
-  // A path that cannot hold the run fails now, before plugins, data and backends are loaded.
-  if (flags.out !== undefined) prepareOutputDir(flags.out, '--out');
   const entry = getDataset(flags.dataset, flags);
   const [loss, backbone] = await Promise.all([
     findLossPlugin(flags.loss, flags.plugin),

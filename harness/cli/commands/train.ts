@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { backendOption, collect, integerOption, numberOption } from '../options.js';
+import { prepareOutputDir } from '../../core/output-path.js';
 import type { Holdout } from '../../run-store/run-definition.js';
 import type { TrainFlags } from './train-run.js';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../../run-store/train-settings.js';
@@ -40,6 +41,8 @@ export function register(program: Command): void {
     .option('--quiet', 'no progress output')
     .option('--json', 'print the outcome as one JSON object')
     .action(async (flags: TrainFlags) => {
+      // A path that cannot hold the run fails now, before tfjs, plugins and data are loaded (seconds).
+      if (flags.out !== undefined && flags.resume === undefined) prepareOutputDir(flags.out, '--out');
       const { trainCommand } = await import('./train-run.js');
       await trainCommand(flags);
     });
