@@ -8,14 +8,11 @@ import { ensureDataset, openTrainSet, resolveDataset } from '../harness/data/reg
 import { listImageFolder } from '../harness/data/readers/image-folder.js';
 import { scanImages } from '../harness/data/readers/image-scan.js';
 import { embedRun } from '../harness/embedding/embed-run.js';
-import { findBackbonePlugin } from '../harness/plugins/backbones/registry.js';
-import { findLossPlugin } from '../harness/plugins/losses/registry.js';
 import { runAt } from '../harness/run-store/run-store.js';
 import type { RunConfig } from '../harness/run-store/run-definition.js';
-import { DEFAULT_TRAIN_SETTINGS } from '../harness/run-store/train-settings.js';
-import { train } from '../harness/training/trainer.js';
 import { runCli } from './helpers/cli.js';
 import { TEST_BACKEND } from './helpers/test-backend.js';
+import { smallRun, trainQuietly } from './helpers/quiet-training.js';
 
 /**
  * synth-tiny with two training images broken as the issue found them (a zero-byte file and a PNG cut in half)
@@ -75,22 +72,7 @@ test('with bad images skipped, the set leaves them out and the run records which
   t.is(set.numClasses, 64, 'labels stay those of the full listing');
   t.deepEqual(set.skippedImages, [TRUNCATED, EMPTY]);
   const dir = mkdtempSync(join(tmpdir(), 'flb-skip-run-'));
-  const outcome = await train({
-    run: runAt(dir),
-    definition: {
-      loss: { name: 'cosface', params: {} },
-      backbone: { name: 'mlp', params: { hidden: 16 } },
-      dataset: 'synth-tiny',
-      train: { ...DEFAULT_TRAIN_SETTINGS, steps: 2, batchSize: 16, embeddingDim: 8, logEvery: 1, checkpointEvery: 10 },
-    },
-    loss: await findLossPlugin('cosface'),
-    backbone: await findBackbonePlugin('mlp'),
-    trainSet: set,
-    backend: TEST_BACKEND,
-    progress: 'quiet',
-    resume: false,
-    log: () => {},
-  });
+  const outcome = await trainQuietly(dir, smallRun('cosface', 'synth-tiny', { steps: 2, batchSize: 16, embeddingDim: 8, logEvery: 1, checkpointEvery: 10 }, 16), set);
   t.is(outcome.state, 'done');
   const config = runAt(dir).readConfig<RunConfig>();
   t.deepEqual(config.dataset.skippedImages, [TRUNCATED, EMPTY]);

@@ -3,42 +3,24 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../harness/core/errors.js';
-import { findBackbonePlugin } from '../harness/plugins/backbones/registry.js';
 import { checkLossPlugin } from '../harness/plugins/losses/conformance.js';
 import { findLossPlugin } from '../harness/plugins/losses/registry.js';
 import { runAt, type RunStatus } from '../harness/run-store/run-store.js';
 import type { RunDefinition } from '../harness/run-store/run-definition.js';
-import { DEFAULT_TRAIN_SETTINGS } from '../harness/run-store/train-settings.js';
-import { train } from '../harness/training/trainer.js';
 import { memoryTrainSet, withReadHook } from './helpers/memory-train-set.js';
-import { TEST_BACKEND } from './helpers/test-backend.js';
 import { writeUserPlugin } from './helpers/user-plugins.js';
+import { smallRun, trainQuietly } from './helpers/quiet-training.js';
 
 // 12 identities × 8 images; batches of 16: a head's logits must be 16×12.
 const set = memoryTrainSet({ identities: 12, perIdentity: 8 });
 const tmp = () => mkdtempSync(join(tmpdir(), 'flb-train-hardening-'));
 
 function definition(loss: string, steps: number, extra: Partial<RunDefinition['train']> = {}): RunDefinition {
-  return {
-    loss: { name: loss, params: {} },
-    backbone: { name: 'mlp', params: { hidden: 32 } },
-    dataset: 'memory-synth',
-    train: { ...DEFAULT_TRAIN_SETTINGS, steps, batchSize: 16, embeddingDim: 16, logEvery: 5, checkpointEvery: 5, lr: 0.05, ...extra },
-  };
+  return smallRun(loss, 'memory-synth', { steps, batchSize: 16, embeddingDim: 16, logEvery: 5, checkpointEvery: 5, lr: 0.05, ...extra }, 32);
 }
 
 async function runTraining(dir: string, lossFile: string, def: RunDefinition, trainSet = set) {
-  return train({
-    run: runAt(dir),
-    definition: def,
-    loss: await findLossPlugin(lossFile),
-    backbone: await findBackbonePlugin(def.backbone.name),
-    trainSet,
-    backend: TEST_BACKEND,
-    progress: 'quiet',
-    resume: false,
-    log: () => {},
-  });
+  return trainQuietly(dir, def, trainSet, { lossPlugin: lossFile });
 }
 
 test.serial('a head with the wrong logit shape fails at the first step, before any update, in the conformance suite\'s words', async (t) => {
