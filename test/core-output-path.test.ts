@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../harness/core/errors.js';
-import { writeFileAtomic } from '../harness/core/atomic-write.js';
+import { writeDirAtomic, writeFileAtomic } from '../harness/core/atomic-write.js';
 import { writeStreamedAtomic } from '../harness/core/file-io.js';
 import { makeDir } from '../harness/core/output-path.js';
 import { lockSweepFolder } from '../harness/sweep/sweep-lock.js';
@@ -33,12 +33,14 @@ test('a folder under /proc fails at once, naming it (Node\'s recursive mkdir loo
   t.throws(() => lockSweepFolder(`/proc/flb-test-${process.pid}`), { instanceOf: UserError, message: /cannot create the sweep folder/ });
 });
 
-test('an existing file where a folder should be is named, as is a file further up the path', (t) => {
+test('an existing file where a folder should be is named, as is a file further up the path', async (t) => {
   const file = join(dir, 'README.md');
   writeFileSync(file, 'not a folder');
   t.throws(() => makeDir(file, 'output folder (--out)'), { instanceOf: UserError, message: `${file}: cannot create the output folder (--out): it is a file, not a folder` });
   t.throws(() => makeDir(join(file, 'run', 'x')), { instanceOf: UserError, message: `${join(file, 'run', 'x')}: cannot create the folder: ${file} is a file, not a folder` });
   t.throws(() => writeFileAtomic(join(file, 'status.json'), '{}'), { instanceOf: UserError, message: /README\.md is a file, not a folder|it is a file, not a folder/ });
+  // A folder written as a whole (a report, a checkpoint) replaces a folder, never a file of the user's.
+  await t.throwsAsync(writeDirAtomic(file, () => {}), { instanceOf: UserError, message: `${file}: is a file; expected a folder to write into (or none yet)` });
   t.is(readFileSync(file, 'utf8'), 'not a folder', 'the file is left as it was');
 });
 

@@ -79,7 +79,7 @@ test('with bad images skipped, the set leaves them out and the run records which
   t.is(config.dataset.size, 1022);
 });
 
-test('embedding refuses a dataset whose files do not match their checksums, before any model is loaded', async (t) => {
+test('flb embed\'s embedding refuses a dataset whose files do not match their checksums, before any model is loaded', async (t) => {
   await ready;
   const ds = resolveDataset('synth-tiny-lfw', { dataRoot });
   await t.notThrowsAsync(requireChecksums(ds));
@@ -89,6 +89,6 @@ test('embedding refuses a dataset whose files do not match their checksums, befo
   t.regex(error!.message, /^dataset "synth-tiny-lfw" does not match its checksums, so features made from it would not be the protocol's:\n {2}.*pairs\.txt: checksum sha256:[0-9a-f]{64} differs from the expected sha256:[0-9a-f]{64}\n/);
   // The folder is no run at all: the checksum refusal comes first, before the run's model would be read.
   const noRun = mkdtempSync(join(tmpdir(), 'flb-no-run-'));
-  await t.throwsAsync(embedRun(runAt(noRun), 'synth-tiny-lfw', { dataRoot, progress: 'quiet' }), { message: /does not match its checksums/ });
+  await t.throwsAsync(embedRun(runAt(noRun), 'synth-tiny-lfw', { dataRoot, progress: 'quiet', verifyChecksums: true }), { message: /does not match its checksums/ });
   t.true(readFileSync(ds.paths.pairs!, 'utf8').endsWith('\n\n'));
 });

@@ -1,4 +1,5 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { UserError } from './errors.js';
 import { dirname, join, basename } from 'node:path';
 import { makeDir, writeError } from './output-path.js';
 
@@ -32,6 +33,8 @@ export function writeJsonAtomic(path: string, value: unknown): void {
  * a crash in the middle leaves the previous directory (if any) intact.
  */
 export async function writeDirAtomic(path: string, fill: (tmpDir: string) => Promise<void> | void): Promise<void> {
+  // The swap replaces a folder as a whole; a file there (`--out README.md`) is the user's, not ours to replace.
+  if (existsSync(path) && !statSync(path).isDirectory()) throw new UserError(`${path}: is a file; expected a folder to write into (or none yet)`);
   const tmp = tempPathFor(path);
   makeDir(tmp);
   try {

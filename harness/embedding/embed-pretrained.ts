@@ -32,8 +32,8 @@ export interface PretrainedEmbedOptions {
   /** Worker threads, each with its own wasm engine (default: the machine's cores). */
   workers?: number;
   progress?: ProgressMode;
-  /** Embed a dataset whose files do not match its checksums (refused otherwise). */
-  ignoreChecksums?: boolean;
+  /** Refuse a dataset whose files do not match its checksums (`flb embed`, unless --ignore-checksums). */
+  verifyChecksums?: boolean;
 }
 
 export interface PretrainedEmbedding {
@@ -52,7 +52,7 @@ export interface PretrainedEmbedding {
 export async function embedPretrained(model: PretrainedModel, dataset: string, out: string, opts: PretrainedEmbedOptions = {}): Promise<PretrainedEmbedding> {
   let ds = await ensureDataset(dataset, { dataRoot: opts.dataRoot, progress: opts.progress });
   if (ds.entry.format !== 'lfw-pairs') throw new UserError(`dataset "${dataset}" is a ${ds.entry.role} set of format ${ds.entry.format}: --pretrained ${model} embeds LFW-style image datasets (format lfw-pairs)`);
-  if (!opts.ignoreChecksums) await requireChecksums(ds);
+  if (opts.verifyChecksums) await requireChecksums(ds);
   let alignment: AlignSummary | undefined;
   if (opts.align) {
     const dir = resolve(opts.align.dir ?? join('data', 'aligned', `${dataset}-dlib150-${opts.align.detector}`));

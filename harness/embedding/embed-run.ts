@@ -24,8 +24,11 @@ export interface EmbedOptions {
   backend?: BackendChoice;
   /** Embed again even if the feature sets exist. */
   force?: boolean;
-  /** Embed a dataset whose files do not match its checksums (refused otherwise). */
-  ignoreChecksums?: boolean;
+  /**
+   * Refuse a dataset whose files do not match its checksums (`flb embed` does, unless --ignore-checksums; a sweep's
+   * stages do not: its tests' stand-in datasets reuse real names).
+   */
+  verifyChecksums?: boolean;
 }
 
 export interface EmbeddedFeatures {
@@ -57,7 +60,7 @@ export async function embedRun(run: RunHandle, dataset: string, opts: EmbedOptio
   const sets = Object.fromEntries(names.map((name) => [name, join(dir, `${name}.npy`)]));
   const result = { dataset, role: ds.entry.role, sets };
   if (!opts.force && Object.values(sets).every((p) => existsSync(p))) return result;
-  if (!opts.ignoreChecksums) await requireChecksums(ds);
+  if (opts.verifyChecksums) await requireChecksums(ds);
 
   const { model, config } = await loadRunBackbone(run);
   await initEngine(opts.backend ?? (config.engine.backend as BackendChoice));

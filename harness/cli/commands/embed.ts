@@ -70,7 +70,7 @@ export function register(program: Command): void {
         batchSize: flags.batchSize ?? 64,
         backend: flags.backend,
         force: flags.force,
-        ignoreChecksums: flags.ignoreChecksums,
+        verifyChecksums: !flags.ignoreChecksums,
         progress: progressModeFrom(flags),
       });
       if (flags.json) process.stdout.write(`${JSON.stringify(out)}\n`);
@@ -91,7 +91,7 @@ async function embedWithPretrained(model: PretrainedModel, flags: EmbedFlags): P
     layer: flags.layer,
     batchSize: flags.batchSize,
     workers: flags.threads ?? flags.workers,
-    ignoreChecksums: flags.ignoreChecksums,
+    verifyChecksums: !flags.ignoreChecksums,
     progress: progressModeFrom(flags),
   });
   const seconds = (Date.now() - started) / 1000;

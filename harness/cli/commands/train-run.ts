@@ -144,6 +144,10 @@ async function resumeRun(flags: TrainFlags): Promise<Outcome> {
   const def = config.definition;
   const status = run.readStatus();
   if (status?.state === 'done') throw new UserError(`${run.dir} is already finished (step ${status.step})`);
+  if (!hasCheckpoint(run.checkpointDir)) {
+    // Stopped before its first checkpoint: there is nothing to continue, but the command that started it starts it over.
+    throw new UserError(`${run.dir} has no checkpoint to resume from (it stopped at step ${status?.step ?? 0}); the command that started it starts it over: flb ${config.command.join(' ')}`);
+  }
   const [loss, backbone] = await Promise.all([
     findLossPlugin(config.sources.loss.includes('/plugins/losses/') ? def.loss.name : config.sources.loss),
     findBackbonePlugin(config.sources.backbone.includes('/plugins/backbones/') ? def.backbone.name : config.sources.backbone),
