@@ -1,12 +1,10 @@
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureDataset } from '../harness/data/registry/registry.js';
 import { REPO_ROOT, runCli } from './helpers/cli.js';
-import { TEST_BACKEND } from './helpers/test-backend.js';
 
 const work = mkdtempSync(join(tmpdir(), 'flb-cli-hardening-'));
 
@@ -79,19 +77,4 @@ test('flb plugins new writes a plugin that tsc type-checks outside the repo, aga
   const again = await runCli(['plugins', 'new', 'my-margin', '--dir', dir]);
   t.is(again.code, 2);
   t.regex(again.stderr, /already exist; pass --force/);
-});
-
-test('a run that stopped before its first checkpoint starts over on the same command', async (t) => {
-  const dataRoot = join(work, 'data');
-  await ensureDataset('synth-tiny', { dataRoot, progress: 'quiet' });
-  const out = join(work, 'restart');
-  mkdirSync(out);
-  // What a failure at step 0 leaves (e.g. a plugin or data error): a status, no checkpoint.
-  writeFileSync(join(out, 'status.json'), JSON.stringify({ state: 'failed', step: 0, reason: 'cannot decode image', updatedAt: '2026-01-01T00:00:00Z' }));
-  const args = ['train', '--loss', 'cosface', '--dataset', 'synth-tiny', '--data-root', dataRoot, '--steps', '2', '--batch-size', '16', '--embedding-dim', '8', '--backend', TEST_BACKEND, '--out', out];
-  const r = await runCli(args);
-  t.is(r.code, 0, r.stderr);
-  t.regex(r.stderr, /the earlier attempt stopped \(failed\) before its first checkpoint; starting over/);
-  t.like(JSON.parse(readFileSync(join(out, 'status.json'), 'utf8')), { state: 'done', step: 2 });
-  t.true(existsSync(join(out, 'checkpoint', 'progress.json')));
 });

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
@@ -73,6 +73,18 @@ test.serial('a finished run is not trained twice, however its parameters are spe
   t.is(resume.code, 2);
   t.regex(resume.stderr, /already finished/);
   t.is((await runCli([...args, '--force'], { cwd })).code, 0);
+});
+
+test.serial('a run that stopped before its first checkpoint starts over on the same command', async (t) => {
+  const out = join(work, 'restart');
+  mkdirSync(out);
+  // What a failure at step 0 leaves (a plugin or data error): a status, no checkpoint.
+  writeFileSync(join(out, 'status.json'), JSON.stringify({ state: 'failed', step: 0, reason: 'cannot decode image', updatedAt: '2026-01-01T00:00:00Z' }));
+  const r = await runCli(['train', '--loss', 'cosface', '--steps', '2', '--out', out, ...quick]);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stderr, /the earlier attempt stopped \(failed\) before its first checkpoint; starting over/);
+  t.like(JSON.parse(readFileSync(join(out, 'status.json'), 'utf8')), { state: 'done', step: 2 });
+  t.true(existsSync(join(out, 'checkpoint', 'progress.json')));
 });
 
 test('user errors: one clear line, exit code 2, no stack trace', async (t) => {
