@@ -1,8 +1,9 @@
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../harness/core/atomic-write.js';
 import { npyHeaderBytes } from '../harness/formats/npy.js';
 import { writeAll } from '../harness/core/file-io.js';
+import { makeDir } from '../harness/core/output-path.js';
 
 /**
  * Synthetic inputs of the protocols' full-scale shapes for bench:scoring, written once into a cache folder
@@ -88,7 +89,7 @@ export function megafaceBenchFiles(dir: string, distractorCount: number, dim = 5
   };
   if (files.sizes[files.sizes.length - 1] !== distractorCount) files.sizes.push(distractorCount);
   if (existsSync(join(root, 'complete'))) return files;
-  mkdirSync(root, { recursive: true });
+  makeDir(root, 'bench data folder');
   const probeCount = 3530;
   const identities = 80;
   const ids = Array.from({ length: probeCount }, (_, i) => Math.floor((i * identities) / probeCount));
@@ -126,7 +127,7 @@ export function ijbcBenchFiles(dir: string, dim = 512): IjbcBenchFiles {
   const root = join(dir, `ijbc-${dim}`);
   const files: IjbcBenchFiles = { features: join(root, 'ijbc.npy'), meta: join(root, 'meta') };
   if (existsSync(join(root, 'complete'))) return files;
-  mkdirSync(files.meta, { recursive: true });
+  makeDir(files.meta, 'bench data folder');
   const images = 469375;
   const templates = 23124;
   const subjects = 3531;

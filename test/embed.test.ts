@@ -2,7 +2,6 @@ import test from 'ava';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findBackbonePlugin } from '../harness/plugins/backbones/registry.js';
 import { openTrainSet, resolveDataset } from '../harness/data/registry/registry.js';
 import { embedRun } from '../harness/embedding/embed-run.js';
 import { evaluateRun } from '../harness/evaluation/evaluate-run.js';
@@ -10,34 +9,16 @@ import { readFeatureSet } from '../harness/formats/feature-set.js';
 import { readIjbcFaceTidMid } from '../harness/formats/ijbc-meta.js';
 import { lfwPairKeys, readLfwPairs } from '../harness/formats/lfw-pairs.js';
 import { readFacescrubList } from '../harness/formats/megaface-lists.js';
-import { findLossPlugin } from '../harness/plugins/losses/registry.js';
 import { runAt } from '../harness/run-store/run-store.js';
-import { DEFAULT_TRAIN_SETTINGS } from '../harness/run-store/train-settings.js';
-import { train } from '../harness/training/trainer.js';
 import { runCli } from './helpers/cli.js';
-import { TEST_BACKEND } from './helpers/test-backend.js';
+import { smallRun, trainQuietly } from './helpers/quiet-training.js';
 
 const dataRoot = mkdtempSync(join(tmpdir(), 'flb-embed-data-'));
 const runDir = join(mkdtempSync(join(tmpdir(), 'flb-embed-run-')), 'run');
 
 test.before(async () => {
   const trainSet = await openTrainSet('synth-tiny', { dataRoot, progress: 'quiet' });
-  await train({
-    run: runAt(runDir),
-    definition: {
-      loss: { name: 'cosface', params: {} },
-      backbone: { name: 'mlp', params: { hidden: 32 } },
-      dataset: 'synth-tiny',
-      train: { ...DEFAULT_TRAIN_SETTINGS, steps: 4, batchSize: 32, embeddingDim: 16 },
-    },
-    loss: await findLossPlugin('cosface'),
-    backbone: await findBackbonePlugin('mlp'),
-    trainSet,
-    backend: TEST_BACKEND,
-    progress: 'quiet',
-    resume: false,
-    log: () => {},
-  });
+  await trainQuietly(runDir, smallRun('cosface', 'synth-tiny', { steps: 4, batchSize: 32, embeddingDim: 16 }, 32), trainSet);
 });
 
 test.serial('LFW-style set: one feature per distinct image of pairs.txt, keyed by its LFW path', async (t) => {

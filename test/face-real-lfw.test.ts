@@ -80,7 +80,8 @@ realTest('flb align finds the four real faces, counts the blank image as a fallb
 
 realTest('flb embed --pretrained on the aligned set: same person closer than different people; flip rows are sums', async (t) => {
   const out = join(alignedRoot, 'f.npy');
-  const r = await runCli(['embed', '--pretrained', 'faceapi-resnet', '--dataset', 'lfw', '--data-root', alignedRoot, '--out', out, '--workers', '1', '--quiet']);
+  // A five-image stand-in for LFW with its own pairs.txt: not the files datasets.json's checksums describe.
+  const r = await runCli(['embed', '--pretrained', 'faceapi-resnet', '--dataset', 'lfw', '--data-root', alignedRoot, '--out', out, '--threads', '1', '--ignore-checksums', '--quiet']);
   t.is(r.code, 0, r.stderr);
   const fs = readFeatureSet(out);
   t.is(fs.dim, 128);
@@ -98,7 +99,7 @@ realTest('flb embed --pretrained on the aligned set: same person closer than dif
   const plain = dlibResnetForward(w, x).embedding.dataSync() as Float32Array;
   t.true(cos(plain, row('Colin_Powell/Colin_Powell_0001.jpg')) > 0.9999);
   const mirrored = dlibResnetForward(w, tf.reverse(x, 2) as tf.Tensor4D).embedding.dataSync() as Float32Array;
-  const flipped = await runCli(['embed', '--pretrained', 'faceapi-resnet', '--dataset', 'lfw', '--data-root', alignedRoot, '--out', join(alignedRoot, 'ff.npy'), '--flip', '--workers', '1', '--quiet']);
+  const flipped = await runCli(['embed', '--pretrained', 'faceapi-resnet', '--dataset', 'lfw', '--data-root', alignedRoot, '--out', join(alignedRoot, 'ff.npy'), '--flip', '--threads', '1', '--ignore-checksums', '--quiet']);
   t.is(flipped.code, 0, flipped.stderr);
   const ff = readFeatureSet(join(alignedRoot, 'ff.npy'));
   const i = ff.keys.indexOf('Colin_Powell/Colin_Powell_0001.jpg');

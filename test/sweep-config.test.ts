@@ -88,7 +88,7 @@ const errors: Array<[string, unknown, RegExp]> = [
   ['two sets of one protocol', config({ evaluate: ['synth-tiny-lfw', 'synth-faces-lfw'] }), /evaluate\[1\]: "synth-faces-lfw" and "synth-tiny-lfw" are both lfw sets/],
   ['unknown backbone', config({}, { backbone: 'resnet' }), /train\.backbone: unknown backbone 'resnet'/],
   ['backbone parameter out of range', config({}, { backbone: { name: 'mlp', params: { layers: 99 } } }), /train\.backbone\.params: backbone 'mlp': parameter 'layers' = 99 is out of range/],
-  ['unknown training key', config({}, { stpes: 10 }), /study\.json: train\.stpes: unknown key; allowed: dataset, backbone, steps/],
+  ['unknown training key', config({}, { stpes: 10 }), /study\.json: train\.stpes: unknown key; did you mean "steps"\? \(known: dataset, backbone, steps/],
   ['steps not a whole number', config({}, { steps: 2.5 }), /train\.steps: expected a whole number in 1 … ∞, got 2\.5/],
   ['batch larger than the dataset', config({}, { batchSize: 5000 }), /train\.batchSize: 5000 is larger than synth-tiny \(1024 images\)/],
   ['duplicate seed', config({ seeds: [1, 1] }), /seeds: seed 1 is listed twice/],
@@ -100,7 +100,7 @@ const errors: Array<[string, unknown, RegExp]> = [
   ['folds with a training set labelled by number', folds({}, { dataset: 'mnist' }), /train\.dataset: "mnist" \(format idx\) labels images by number/],
   ['fold listed twice', folds({ folds: { dataset: 'lfw-faceapi-256-pairs', test: [2, 2] } }), /folds\.test: fold 2 is listed twice/],
   ['fold 0', folds({ folds: { dataset: 'lfw-faceapi-256-pairs', test: [0] } }), /folds\.test\[0\]: expected a whole number in 1 … ∞, got 0/],
-  ['unknown folds key', folds({ folds: { dataset: 'lfw-faceapi-256-pairs', tests: 'all' } }), /folds\.tests: unknown key; allowed: dataset, test/],
+  ['unknown folds key', folds({ folds: { dataset: 'lfw-faceapi-256-pairs', tests: 'all' } }), /folds\.tests: unknown key; did you mean "test"\? \(known: dataset, test/],
   ['test-time flip of feature rows', folds({ embedding: { flip: true } }), /embedding\.flip: "lfw-faceapi-256-pairs" holds feature rows, not images/],
 ];
 

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
@@ -41,6 +41,15 @@ test.serial('a loss that turns NaN ends the run as diverged at that step, keeps 
   t.deepEqual([status.state, status.step], ['diverged', 3]);
   const progress = JSON.parse(readFileSync(join(out, 'checkpoint', 'progress.json'), 'utf8')) as { step: number };
   t.is(progress.step, 2, 'the checkpoint is the one before the NaN');
+  t.regex(r.stderr, /the last good checkpoint \(step 2\) is kept/);
+
+  // --resume alone, from another folder: the run's own data root and backend, not ./data and 'auto'.
+  const elsewhere = mkdtempSync(join(tmpdir(), 'flb-resume-cwd-'));
+  const resumed = await runCli(['train', '--resume', out], { cwd: elsewhere });
+  t.is(resumed.code, 3, resumed.stderr);
+  t.regex(resumed.stderr, new RegExp(`backend: ${TEST_BACKEND} \\(the backend this run started on\\)`));
+  t.regex(resumed.stderr, /resuming .* from step 2/);
+  t.deepEqual(readdirSync(elsewhere), [], 'no ./data made: the stored data root was used');
 });
 
 test.serial('a finished run is not trained twice, however its parameters are spelt; --resume continues, --force retrains', async (t) => {
@@ -64,6 +73,18 @@ test.serial('a finished run is not trained twice, however its parameters are spe
   t.is(resume.code, 2);
   t.regex(resume.stderr, /already finished/);
   t.is((await runCli([...args, '--force'], { cwd })).code, 0);
+});
+
+test.serial('a run that stopped before its first checkpoint starts over on the same command', async (t) => {
+  const out = join(work, 'restart');
+  mkdirSync(out);
+  // What a failure at step 0 leaves (a plugin or data error): a status, no checkpoint.
+  writeFileSync(join(out, 'status.json'), JSON.stringify({ state: 'failed', step: 0, reason: 'cannot decode image', updatedAt: '2026-01-01T00:00:00Z' }));
+  const r = await runCli(['train', '--loss', 'cosface', '--steps', '2', '--out', out, ...quick]);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stderr, /the earlier attempt stopped \(failed\) before its first checkpoint; starting over/);
+  t.like(JSON.parse(readFileSync(join(out, 'status.json'), 'utf8')), { state: 'done', step: 2 });
+  t.true(existsSync(join(out, 'checkpoint', 'progress.json')));
 });
 
 test('user errors: one clear line, exit code 2, no stack trace', async (t) => {

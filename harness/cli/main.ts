@@ -9,10 +9,19 @@ import { commandModules } from './commands/index.js';
 const program = new Command('flb')
   .description('facelossbench: train face-recognition losses on equal terms and evaluate them on LFW, MegaFace and IJB-C')
   .option('--debug', 'print stack traces for errors')
-  .showHelpAfterError()
   .exitOverride();
 
 for (const register of commandModules) register(program);
+pointToHelp(program);
+
+/**
+ * A bad flag prints commander's one-line error (two with "Did you mean …?") and where to read more, not the
+ * whole help, which would scroll the error away.
+ */
+function pointToHelp(command: Command, path = 'flb'): void {
+  command.showHelpAfterError(`see \`${path} --help\``);
+  for (const sub of command.commands) pointToHelp(sub, `${path} ${sub.name()}`);
+}
 
 function debugEnabled(): boolean {
   return process.argv.includes('--debug');

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { BACKEND_CHOICES, type BackendChoice } from '../engine/backend-choice.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../engine/backend-names.js';
 import type { ProgressMode } from '../core/progress.js';
 
 /** Option parsers shared by the commands: each rejects a bad value with a message naming what was expected. */

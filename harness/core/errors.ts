@@ -11,13 +11,18 @@ export class UserError extends Error {
   }
 }
 
-/** Exit codes the CLI uses, so scripts and sweeps can tell outcomes apart. */
+/**
+ * Exit codes the CLI uses, so scripts and sweeps can tell outcomes apart (README's table): 2 a bad flag, config
+ * or input file; 4 a check that found problems: a plugin check, a dataset check, a dataset missing or with images
+ * that cannot be decoded.
+ */
 export const ExitCode = {
   ok: 0,
   failure: 1,
   usage: 2,
   diverged: 3,
   checkFailed: 4,
+  interrupted: 130,
 } as const;
 
 export function isUserError(e: unknown): e is UserError {

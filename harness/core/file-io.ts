@@ -1,7 +1,8 @@
-import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { tempPathFor } from './atomic-write.js';
 import { UserError } from './errors.js';
+import { makeDir, writeError } from './output-path.js';
 
 /** Largest single read/write we issue: fs calls are limited to 2 GiB, and smaller chunks keep memory flat. */
 export const IO_CHUNK_BYTES = 64 * 1024 * 1024;
@@ -33,21 +34,27 @@ export function writeAll(fd: number, bytes: Uint8Array): void {
  * outputs too large to assemble in one buffer first (writeFileAtomic needs the whole content).
  */
 export function writeStreamedAtomic(path: string, fill: (fd: number) => void): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDir(dirname(path));
   const tmp = tempPathFor(path);
-  const fd = openSync(tmp, 'w');
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'w');
+  } catch (e) {
+    throw writeError(e, path);
+  }
   try {
     fill(fd);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  try {
     closeSync(fd);
     renameSync(tmp, path);
   } catch (e) {
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed
-    }
     rmSync(tmp, { force: true });
-    throw e;
+    throw writeError(e, path);
   }
 }
 

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { Piscina } from 'piscina';
 import { tsWorkerExecArgv } from '../core/worker-exec-argv.js';
 import { ensureDataset } from '../data/registry/registry.js';
+import { requireChecksums } from '../data/registry/checksums.js';
 import { initEngine } from '../engine/backend-choice.js';
 import { UserError } from '../core/errors.js';
 import { alignDataset, alignedDataset, type AlignSummary } from '../face/align-dataset.js';
@@ -14,9 +15,8 @@ import { lfwImageKeys, type LfwImageSelection } from '../data/readers/lfw-image-
 import { startProgress, type ProgressMode } from '../core/progress.js';
 import type { PretrainedTask } from './pretrained-worker.js';
 
-/** Pretrained models `flb embed --pretrained` knows; weights come from npm packages, never downloaded. */
-export const PRETRAINED_MODELS = ['faceapi-resnet'] as const;
-export type PretrainedModel = (typeof PRETRAINED_MODELS)[number];
+export { PRETRAINED_MODELS, parsePretrainedModel, type PretrainedModel } from './pretrained-models.js';
+import type { PretrainedModel } from './pretrained-models.js';
 
 export interface PretrainedEmbedOptions {
   dataRoot?: string;
@@ -32,6 +32,8 @@ export interface PretrainedEmbedOptions {
   /** Worker threads, each with its own wasm engine (default: the machine's cores). */
   workers?: number;
   progress?: ProgressMode;
+  /** Refuse a dataset whose files do not match its checksums (`flb embed`, unless --ignore-checksums). */
+  verifyChecksums?: boolean;
 }
 
 export interface PretrainedEmbedding {
@@ -42,11 +44,6 @@ export interface PretrainedEmbedding {
   alignment?: AlignSummary;
 }
 
-export function parsePretrainedModel(name: string): PretrainedModel {
-  if (!(PRETRAINED_MODELS as readonly string[]).includes(name)) throw new UserError(`unknown pretrained model "${name}"; expected one of ${PRETRAINED_MODELS.join(', ')}`);
-  return name as PretrainedModel;
-}
-
 /**
  * Writes the feature set (out .npy + .keys.txt) of every image an LFW-style dataset's pairs name (or, with
  * `images: 'all'`, of every image of the dataset; the pairs' images come first either way), embedded by
@@ -55,6 +52,7 @@ export function parsePretrainedModel(name: string): PretrainedModel {
 export async function embedPretrained(model: PretrainedModel, dataset: string, out: string, opts: PretrainedEmbedOptions = {}): Promise<PretrainedEmbedding> {
   let ds = await ensureDataset(dataset, { dataRoot: opts.dataRoot, progress: opts.progress });
   if (ds.entry.format !== 'lfw-pairs') throw new UserError(`dataset "${dataset}" is a ${ds.entry.role} set of format ${ds.entry.format}: --pretrained ${model} embeds LFW-style image datasets (format lfw-pairs)`);
+  if (opts.verifyChecksums) await requireChecksums(ds);
   let alignment: AlignSummary | undefined;
   if (opts.align) {
     const dir = resolve(opts.align.dir ?? join('data', 'aligned', `${dataset}-dlib150-${opts.align.detector}`));

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDataset } from '../data/registry/registry.js';
 import { FEATURE_FORMATS } from '../data/registry/schema.js';
+import { requireChecksums } from '../data/registry/checksums.js';
 import { initEngine, type BackendChoice } from '../engine/backend-choice.js';
 import { UserError } from '../core/errors.js';
 import { writeFeatureSet } from '../formats/feature-set.js';
@@ -23,6 +24,11 @@ export interface EmbedOptions {
   backend?: BackendChoice;
   /** Embed again even if the feature sets exist. */
   force?: boolean;
+  /**
+   * Refuse a dataset whose files do not match its checksums (`flb embed` does, unless --ignore-checksums; a sweep's
+   * stages do not: its tests' stand-in datasets reuse real names).
+   */
+  verifyChecksums?: boolean;
 }
 
 export interface EmbeddedFeatures {
@@ -54,6 +60,7 @@ export async function embedRun(run: RunHandle, dataset: string, opts: EmbedOptio
   const sets = Object.fromEntries(names.map((name) => [name, join(dir, `${name}.npy`)]));
   const result = { dataset, role: ds.entry.role, sets };
   if (!opts.force && Object.values(sets).every((p) => existsSync(p))) return result;
+  if (opts.verifyChecksums) await requireChecksums(ds);
 
   const { model, config } = await loadRunBackbone(run);
   await initEngine(opts.backend ?? (config.engine.backend as BackendChoice));

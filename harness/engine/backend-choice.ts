@@ -8,8 +8,8 @@ import type { WebGpuAdapter } from './webgpu/engine-candidate.js';
  * The tfjs backend, chosen once at start. Model and loss code only uses tfjs ops, so the same code runs on
  * every backend; what differs is speed and which kernels exist.
  */
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'ort-cpu', 'wasm', 'cpu'] as const;
-export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+export { BACKEND_CHOICES, type BackendChoice } from './backend-names.js';
+import type { BackendChoice } from './backend-names.js';
 
 export interface EngineInfo {
   requested: BackendChoice;

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { dirname, extname, join, relative } from 'node:path';
 import sharp from 'sharp';
 import type { RawImage } from '../align/warp.js';
@@ -15,6 +15,7 @@ import type { FaceTemplate } from './face-template.js';
 import { loadFaceApi, type FaceApi } from './faceapi-nets.js';
 import { locateFace } from './locate-face.js';
 import { readJsonFile } from '../core/read-file.js';
+import { makeDir } from '../core/output-path.js';
 
 export interface AlignOptions {
   template: FaceTemplate;
@@ -71,7 +72,7 @@ export async function alignDataset(ds: ResolvedDataset, out: string, opts: Align
   claimOutput(out, settings);
   const outPairs = join(out, relative(ds.root, pairsFile));
   if (!existsSync(outPairs)) {
-    mkdirSync(dirname(outPairs), { recursive: true });
+    makeDir(dirname(outPairs), 'aligned dataset folder (--out)');
     copyFileSync(pairsFile, outPairs);
   }
 
@@ -103,7 +104,6 @@ async function alignOne(api: FaceApi, from: string, to: string, key: string, tem
   const image = await decodeImageNative(from, 3);
   const face = await locateFace(api, image, attempts);
   const crop = face ? alignedCrop(image, face.points, template) : centreCrop(image, template.size);
-  mkdirSync(dirname(to), { recursive: true });
   writeFileAtomic(to, await encodeLike(to, crop));
   if (!face) return { key, source: 'fallback' };
   const round = (v: number) => Math.round(v * 100) / 100;
@@ -137,7 +137,7 @@ function claimOutput(out: string, settings: AlignSettings): void {
     }
     return;
   }
-  mkdirSync(out, { recursive: true });
+  makeDir(out, 'aligned dataset folder (--out)');
   writeJsonAtomic(file, settings);
 }
 

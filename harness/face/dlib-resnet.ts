@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { faceApiModelDir } from './faceapi-nets.js';
+import { readJsonFile } from '../core/read-file.js';
 
 /**
  * dlib's face-recognition ResNet (dlib_face_recognition_resnet_model_v1, as face-api ships it: 8-bit quantised
@@ -26,12 +27,7 @@ interface ManifestGroup {
 /** Reads the weights from the npm package synchronously (no download; decoded from their 8-bit quantisation). */
 export function loadDlibResnetWeights(dir = faceApiModelDir()): DlibResnetWeights {
   const manifestPath = join(dir, MANIFEST);
-  let groups: ManifestGroup[];
-  try {
-    groups = JSON.parse(readFileSync(manifestPath, 'utf8')) as ManifestGroup[];
-  } catch (e) {
-    throw new UserError(`${manifestPath}: cannot read the face-recognition weights manifest (${(e as Error).message})`);
-  }
+  const groups = readJsonFile(manifestPath, 'face-recognition weights manifest') as ManifestGroup[];
   const weights: tf.NamedTensorMap = {};
   for (const group of groups) {
     const bytes = Buffer.concat(group.paths.map((p) => readFileSync(join(dir, p))));

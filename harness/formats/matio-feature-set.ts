@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { startProgress, type ProgressMode } from '../core/progress.js';
 import type { FeatureSet } from './feature-set.js';
 import { readMatio, writeMatio } from './matio.js';
+import { makeDir } from '../core/output-path.js';
 
 /**
  * Bridges feature sets and the MegaFace devkit's one-file-per-image layout: the devkit (and insightface's
@@ -52,7 +52,7 @@ export function writeMatioFeatureSet(fs: FeatureSet, layout: MatioLayout): void 
     const path = matioPathFor(layout, key);
     const dir = dirname(path);
     if (!made.has(dir)) {
-      mkdirSync(dir, { recursive: true });
+      makeDir(dir, 'matio feature folder');
       made.add(dir);
     }
     writeMatio(path, fs.data.subarray(row * fs.dim, (row + 1) * fs.dim));

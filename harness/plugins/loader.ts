@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../core/errors.js';
+import { pluginLoadError } from './load-error.js';
 import { resolveSharedImportsFromHere } from './resolution.js';
 
 /**
@@ -29,7 +30,7 @@ export async function importPlugin<T>(path: string, builtin: boolean, check: Plu
   try {
     mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
   } catch (e) {
-    throw new UserError(`${file}: could not be loaded: ${(e as Error).message.split('\n')[0]}`);
+    throw pluginLoadError(file, e);
   }
   return { plugin: check(mod.default, file), source: file, builtin };
 }

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
  * another engine. tsx loads a .ts file outside an ESM package as CommonJS and a .mts file as ESM, so both
  * resolvers are redirected: ESM through a module hook, CommonJS through Module._resolveFilename.
  */
-const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SHARED = /^(facelossbench|@tensorflow\/tfjs(-[a-z-]+)?)(\/|$)/;
 
 type ResolveFilename = (request: string, parent: { filename?: string | null } | undefined, ...rest: unknown[]) => string;

@@ -41,7 +41,8 @@ export interface RunConfig {
   sources: { loss: string; backbone: string };
   /** The data root the run was trained from (absent: the default), so `--resume` finds the data again. */
   dataRoot?: string;
-  dataset: { name: string; numClasses: number; size: number; shape: readonly number[] };
+  /** `skippedImages`: images left out because they cannot be decoded (flb train --skip-bad-images), by key. */
+  dataset: { name: string; numClasses: number; size: number; shape: readonly number[]; skippedImages?: readonly string[] };
   engine: { requested: string; backend: string; provider: string; reason: string; tfjsVersion: string; adapter?: EngineInfo['adapter'] };
   versions: { node: string; facelossbench: string };
   command: string[];

@@ -1,8 +1,9 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../core/atomic-write.js';
 import { UserError } from '../core/errors.js';
 import { readJsonFile } from '../core/read-file.js';
+import { makeDir, writeError } from '../core/output-path.js';
 
 /**
  * Where runs live. Everything else talks to this small interface only, so results can later move to an
@@ -92,8 +93,12 @@ export function runAt(dir: string, id = dir.split(/[\\/]/).filter(Boolean).pop()
     writeStatus: (status) => writeJsonAtomic(file('status.json'), { ...status, updatedAt: new Date().toISOString() }),
     readStatus: () => readJson<RunStatus>(file('status.json')),
     appendMetrics(line) {
-      mkdirSync(abs, { recursive: true });
-      appendFileSync(file('metrics.jsonl'), `${JSON.stringify(line)}\n`);
+      makeDir(abs, 'run folder');
+      try {
+        appendFileSync(file('metrics.jsonl'), `${JSON.stringify(line)}\n`);
+      } catch (e) {
+        throw writeError(e, file('metrics.jsonl'));
+      }
     },
     readMetrics() {
       const path = file('metrics.jsonl');

@@ -1,8 +1,9 @@
 import { basename, dirname, extname, resolve } from 'node:path';
-import { BACKEND_CHOICES, type BackendChoice } from '../engine/backend-choice.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../engine/backend-names.js';
 import { UserError } from '../core/errors.js';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../run-store/train-settings.js';
 import { readJsonFile } from '../core/read-file.js';
+import { firstUnknownKey, unknownKeyText } from '../core/suggest.js';
 
 /**
  * A study config (sweeps/NAME.json): losses (each with optional parameter variants) × seeds × one set of
@@ -103,9 +104,8 @@ function objectAt(value: unknown, key: string, fail: Fail): Record<string, unkno
 }
 
 function unknownKeys(obj: Record<string, unknown>, allowed: readonly string[], prefix: string, fail: Fail): void {
-  for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) fail(`${prefix}${key}`, `unknown key; allowed: ${allowed.filter((k) => !k.startsWith('$')).join(', ')}`);
-  }
+  const key = firstUnknownKey(obj, allowed);
+  if (key !== undefined) fail(`${prefix}${key}`, unknownKeyText(key, allowed));
 }
 
 function stringAt(value: unknown, key: string, fail: Fail): string {

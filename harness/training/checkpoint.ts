@@ -55,7 +55,7 @@ export function hasCheckpoint(dir: string): boolean {
 /** The step a checkpoint was written at, without loading it; null when there is none. */
 export function checkpointStep(dir: string): number | null {
   if (!hasCheckpoint(dir)) return null;
-  return (JSON.parse(readFileSync(join(dir, 'progress.json'), 'utf8')) as Progress).step;
+  return (readJsonFile(join(dir, 'progress.json'), 'checkpoint progress file') as Progress).step;
 }
 
 /** Backbone weights in model.getWeights() order (the order the architecture defines). */

@@ -26,11 +26,14 @@ export function lossAndGradients(
   images: tf.Tensor4D,
   labels: tf.Tensor1D,
   step: number,
+  /** Sees the head's logits before the loss is taken (the first step's checks); may throw. */
+  inspect?: (logits: tf.Tensor2D) => void,
 ): StepResult & { grads: tf.Tensor[] } {
   let hits: tf.Tensor1D | null = null;
   const { value, grads } = tf.variableGrads(() => {
     const embeddings = model.apply(images, { training: true }) as tf.Tensor2D;
     const { logits, plainLogits } = head.forward(embeddings, labels, { step, training: true });
+    inspect?.(logits);
     const top1 = (l: tf.Tensor2D) => tf.sum(tf.cast(tf.equal(tf.argMax(l, 1), tf.cast(labels, 'int32')), 'float32'));
     hits = tf.keep(tf.stack([top1(plainLogits ?? logits), top1(logits)]) as tf.Tensor1D);
     return crossEntropy(logits, labels);

@@ -18,6 +18,8 @@ import { measureAngles, recordSnapshot, snapshotSteps } from './angle-snapshots.
 import { convergenceVerdict, type ConvergenceVerdict } from './convergence.js';
 import { MomentumSgd } from './sgd.js';
 import { lossAndGradients, trainableVariables } from './train-step.js';
+import { checkHeadWeights, firstStepLogitsCheck } from './head-output-check.js';
+import { divergedReason, interruptedReason } from './outcome-reasons.js';
 
 /** The one training loop every loss goes through. */
 export interface TrainRequest {
@@ -72,6 +74,7 @@ function build(req: TrainRequest): Parts & { config: Omit<RunConfig, 'engine'> }
     embeddingDim: def.train.embeddingDim,
     seed,
   });
+  checkHeadWeights(req.loss, head, def.train.embeddingDim, trainSet.numClasses);
   const variables = trainableVariables(model, head);
   const optimizer = new MomentumSgd(variables, def.train.momentum, def.train.weightDecay);
   return {
@@ -85,7 +88,7 @@ function build(req: TrainRequest): Parts & { config: Omit<RunConfig, 'engine'> }
       resolved: { lossParams, backboneParams },
       sources: { loss: req.loss.source, backbone: req.backbone.source },
       ...(req.dataRoot === undefined ? {} : { dataRoot: resolve(req.dataRoot) }),
-      dataset: { name: trainSet.name, numClasses: trainSet.numClasses, size: trainSet.size, shape: trainSet.shape },
+      dataset: { name: trainSet.name, numClasses: trainSet.numClasses, size: trainSet.size, shape: trainSet.shape, ...(trainSet.skippedImages ? { skippedImages: trainSet.skippedImages } : {}) },
       versions: { node: process.version, facelossbench: packageVersion },
       command: process.argv.slice(2),
       createdAt: new Date().toISOString(),
@@ -123,12 +126,15 @@ export async function train(req: TrainRequest): Promise<TrainOutcome> {
   log(`backend: ${engine.backend} (${req.backendNote ?? engine.reason})`);
 
   let startStep = 0;
+  // The step of the newest checkpoint on disk (null: none yet), so that a divergence says what is kept.
+  let checkpointStep: number | null = null;
   // Loss and hits since the last metrics line; checkpointed, so a resumed run logs the same numbers.
   let window = { loss: 0, correct: 0, correctMargin: 0, seen: 0 };
   if (req.resume) {
     if (!hasCheckpoint(run.checkpointDir)) throw new UserError(`${run.dir}: no checkpoint to resume from`);
     const progress = loadCheckpoint(run.checkpointDir, parts);
     startStep = progress.step;
+    checkpointStep = startStep;
     window = { ...window, ...(progress.loop.window as typeof window | undefined) };
     run.truncateMetricsAfter(startStep);
     log(`resuming ${run.dir} from step ${startStep}`);
@@ -157,6 +163,7 @@ export async function train(req: TrainRequest): Promise<TrainOutcome> {
   const snapshots = new Set(snapshotSteps(s.steps));
   let outcome: Omit<TrainOutcome, 'engine'> = { state: 'done', step: s.steps };
   let current = startStep;
+  const checkFirstStep = firstStepLogitsCheck(req.loss, { batchSize: s.batchSize, numClasses: trainSet.numClasses, checkFinite: startStep === 0 });
 
   try {
     for (let step = startStep; step < s.steps; step++) {
@@ -169,16 +176,12 @@ export async function train(req: TrainRequest): Promise<TrainOutcome> {
       const result = tf.tidy(() => {
         const images = tf.tensor4d(batch.pixels, [s.batchSize, h, w, c]);
         const labels = tf.tensor1d(batch.labels, 'int32');
-        const r = lossAndGradients(parts.model, parts.head, parts.variables, images, labels, step);
+        const r = lossAndGradients(parts.model, parts.head, parts.variables, images, labels, step, step === startStep ? checkFirstStep : undefined);
         if (Number.isFinite(r.loss)) parts.optimizer.apply(r.grads, lr);
         return { loss: r.loss, correct: r.correct, correctMargin: r.correctMargin };
       });
       if (!Number.isFinite(result.loss)) {
-        outcome = {
-          state: 'diverged',
-          step,
-          reason: `loss became ${result.loss} at step ${step + 1}; the last good checkpoint is kept`,
-        };
+        outcome = { state: 'diverged', step, reason: divergedReason(result.loss, step + 1, checkpointStep) };
         break;
       }
       window.loss += result.loss * s.batchSize;
@@ -199,16 +202,18 @@ export async function train(req: TrainRequest): Promise<TrainOutcome> {
           ...parts.head.diagnostics(),
         });
         window = { loss: 0, correct: 0, correctMargin: 0, seen: 0 };
+        run.writeStatus({ state: 'running', step: done });
         windowStarted = Date.now();
         timedImages = 0;
       }
-      bar.update(done, `loss ${result.loss.toFixed(3)}`);
+      bar.update(done, `batch loss ${result.loss.toFixed(3)}`);
       if (snapshots.has(done)) recordSnapshot(run, await measureAngles(parts.model, parts.head, trainSet, s.batchSize, done));
       if (done % s.checkpointEvery === 0 || done === s.steps || interrupted) {
         await saveCheckpoint(run.checkpointDir, parts, done, { window });
+        checkpointStep = done;
       }
       if (interrupted && done < s.steps) {
-        outcome = { state: 'interrupted', step: done, reason: `interrupted at step ${done}; continue with flb train --resume ${run.dir}` };
+        outcome = { state: 'interrupted', step: done, reason: interruptedReason(run.dir) };
         break;
       }
     }

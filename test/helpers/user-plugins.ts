@@ -45,6 +45,20 @@ export default defineLoss({
   },
 });
 `,
+  /** Two logit columns whatever the class count: cross-entropy would still "train" on it, to a loss of zero. */
+  'two-logits': `
+import * as tf from '@tensorflow/tfjs';
+import { cosineHead, defineLoss } from 'facelossbench/loss-kit';
+export default defineLoss({
+  name: 'two-logits',
+  title: 'Two logits',
+  params: {},
+  createHead(ctx) {
+    const head = cosineHead(ctx, { scale: 10 });
+    return { ...head, forward: (x, labels, c) => ({ logits: tf.slice(head.forward(x, labels, c).logits, [0, 0], [-1, 2]) }) };
+  },
+});
+`,
 } as const;
 
 /** Writes the named plugin into a fresh temporary folder and returns the file's path. */

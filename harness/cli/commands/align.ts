@@ -1,12 +1,10 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { resolve } from 'node:path';
 import { backendOption, progressModeFrom } from '../options.js';
-import { ensureDataset } from '../../data/registry/registry.js';
-import { initEngine, type BackendChoice } from '../../engine/backend-choice.js';
-import { alignDataset } from '../../face/align-dataset.js';
+import type { BackendChoice } from '../../engine/backend-names.js';
 import { parseDetector, type DetectorName } from '../../face/detectors.js';
 import { faceTemplate, FACE_TEMPLATES } from '../../face/face-template.js';
-import { parseLfwImageSelection, type LfwImageSelection } from '../../data/readers/lfw-image-keys.js';
+import { parseLfwImageSelection, type LfwImageSelection } from '../../data/readers/lfw-image-selection.js';
+import { prepareOutputDir } from '../../core/output-path.js';
 
 interface AlignFlags {
   dataset: string;
@@ -46,9 +44,16 @@ export function register(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .action(async (flags: AlignFlags) => {
       const template = faceTemplate(flags.template);
+      const out = prepareOutputDir(flags.out, '--out');
+      // Loaded here, not at the top: `flb --help` should not load tfjs and the detection nets.
+      const [{ ensureDataset }, { initEngine }, { alignDataset }] = await Promise.all([
+        import('../../data/registry/registry.js'),
+        import('../../engine/backend-choice.js'),
+        import('../../face/align-dataset.js'),
+      ]);
       const ds = await ensureDataset(flags.dataset, { dataRoot: flags.dataRoot });
       await initEngine(flags.backend);
-      const result = await alignDataset(ds, resolve(flags.out), { template, detector: flags.detector, shard: flags.shard, images: flags.images, progress: progressModeFrom(flags) });
+      const result = await alignDataset(ds, out, { template, detector: flags.detector, shard: flags.shard, images: flags.images, progress: progressModeFrom(flags) });
       if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else if (result.summary) {
         const s = result.summary;

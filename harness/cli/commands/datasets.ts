@@ -1,16 +1,11 @@
 import type { Command } from 'commander';
-import { integerOption, progressModeFrom } from '../options.js';
-import { checkDataset, type DatasetCheck } from '../../data/registry/check.js';
-import { datasetStatus, getDataset, listDatasets, loadRegistry, resolveDataRoot, resolveDataset } from '../../data/registry/registry.js';
-import { ensureSynthetic } from '../../data/synthetic/make.js';
-import { ExitCode, UserError } from '../../core/errors.js';
+import { integerOption } from '../options.js';
+import type { CheckFlags, CommonFlags, MakeFlags } from './datasets-run.js';
 
-interface CommonFlags {
-  dataRoot?: string;
-  json?: boolean;
-}
-
-/** `flb datasets list | check | make`: what the registry knows, what is on disk, and making the generated sets. */
+/**
+ * `flb datasets list | check | make`: what the registry knows, what is on disk, and making the generated sets. The
+ * work is in datasets-run.ts, loaded when a sub-command runs.
+ */
 export function register(program: Command): void {
   const datasets = program.command('datasets').description('the dataset registry (datasets.json): list, check, make generated sets');
 
@@ -19,15 +14,17 @@ export function register(program: Command): void {
     .description('every dataset with its role, format and status: present, missing or will-be-generated')
     .option('--data-root <dir>', 'where datasets live (default: $FLB_DATA_ROOT or ./data)')
     .option('--json', 'print only JSON')
-    .action((flags: CommonFlags) => listCommand(flags));
+    .action(async (flags: CommonFlags) => (await import('./datasets-run.js')).listCommand(flags));
 
   datasets
     .command('check')
     .description('presence, counts and checksums of datasets, naming exactly what is missing or wrong')
     .argument('<names...>', 'dataset names (flb datasets list)')
     .option('--data-root <dir>', 'where datasets live (default: $FLB_DATA_ROOT or ./data)')
+    .option('--deep', 'also decode every image (with a progress bar) and list every one that cannot be decoded')
+    .option('--quiet', 'no progress output')
     .option('--json', 'print only JSON')
-    .action((names: string[], flags: CommonFlags) => checkCommand(names, flags));
+    .action(async (names: string[], flags: CheckFlags) => (await import('./datasets-run.js')).checkCommand(names, flags));
 
   datasets
     .command('make')
@@ -38,80 +35,5 @@ export function register(program: Command): void {
     .option('--threads <n>', 'worker threads (default: one per core)', integerOption(1, 64))
     .option('--quiet', 'no progress output')
     .option('--json', 'print only JSON')
-    .action((name: string, flags: CommonFlags & { force?: boolean; threads?: number; quiet?: boolean }) => makeCommand(name, flags));
-}
-
-function listCommand(flags: CommonFlags): void {
-  const dataRoot = resolveDataRoot(flags.dataRoot);
-  const rows = listDatasets().map((entry) => {
-    const ds = resolveDataset(entry.name, { dataRoot });
-    return {
-      name: entry.name,
-      role: entry.role,
-      format: entry.format,
-      status: datasetStatus(ds),
-      location: ds.root,
-      generator: entry.generator ?? null,
-      description: entry.description,
-      hint: entry.hint ?? null,
-    };
-  });
-  if (flags.json) {
-    process.stdout.write(JSON.stringify({ dataRoot: resolveDataRoot(dataRoot), datasets: rows }, null, 2) + '\n');
-    return;
-  }
-  process.stdout.write(`data root: ${resolveDataRoot(dataRoot)}\n`);
-  process.stdout.write(table(['name', 'role', 'format', 'status', 'description'], rows.map((r) => [r.name, r.role, r.format, r.status, r.description])));
-}
-
-async function checkCommand(names: string[], flags: CommonFlags): Promise<void> {
-  const dataRoot = resolveDataRoot(flags.dataRoot);
-  for (const name of names) getDataset(name); // unknown names fail before any work
-  const checks: DatasetCheck[] = [];
-  for (const name of names) checks.push(await checkDataset(name, { dataRoot }));
-  if (flags.json) process.stdout.write(JSON.stringify(checks.length === 1 ? checks[0] : checks, null, 2) + '\n');
-  else for (const c of checks) process.stdout.write(describeCheck(c));
-  if (checks.some((c) => !c.ok)) process.exitCode = ExitCode.checkFailed;
-}
-
-function describeCheck(c: DatasetCheck): string {
-  const lines = [`${c.name} (${c.role}, ${c.format}): ${c.ok ? 'OK' : 'PROBLEMS'} — ${c.status}`, `  location: ${c.root}`];
-  for (const [key, { found, expected }] of Object.entries(c.counts)) {
-    const verdict = expected === undefined ? '' : found === expected ? ' (as expected)' : ` (expected ${expected})`;
-    lines.push(`  ${key}: ${found}${verdict}`);
-  }
-  for (const [file, { expected, found }] of Object.entries(c.checksums)) {
-    lines.push(`  checksum ${file}: ${found === expected ? 'ok' : found === undefined ? 'file missing' : 'MISMATCH'}`);
-  }
-  for (const p of c.problems) lines.push(`  ✗ ${p}`);
-  if (!c.ok && c.hint) lines.push(`  to obtain it: ${c.hint}`);
-  return lines.join('\n') + '\n';
-}
-
-async function makeCommand(name: string, flags: CommonFlags & { force?: boolean; threads?: number; quiet?: boolean }): Promise<void> {
-  const entry = getDataset(name);
-  if (!entry.generator) {
-    throw new UserError(`dataset "${name}" is not generated; it is brought by users${entry.hint ? `: ${entry.hint}` : ''}`);
-  }
-  const recipe = loadRegistry().generators[entry.generator]!;
-  const dataRoot = resolveDataRoot(flags.dataRoot);
-  const result = await ensureSynthetic(entry.generator, recipe, dataRoot, { progress: progressModeFrom(flags), threads: flags.threads, force: flags.force });
-  const made = listDatasets().filter((d) => d.generator === entry.generator).map((d) => d.name);
-  if (flags.json) {
-    process.stdout.write(JSON.stringify({ generator: entry.generator, datasets: made, ...result }, null, 2) + '\n');
-    return;
-  }
-  const what = `${entry.generator} (${made.join(', ')})`;
-  process.stdout.write(
-    result.made
-      ? `made ${what}: ${result.images} images in ${result.seconds.toFixed(1)} s (${Math.round(result.images / result.seconds)} images/s) → ${result.dir}\n`
-      : `${what} is up to date at ${result.dir} (${result.images} images); --force makes it again\n`,
-  );
-}
-
-/** A plain left-aligned text table. */
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ') + '\n';
-  return line(header) + line(widths.map((w) => '-'.repeat(w))) + rows.map(line).join('');
+    .action(async (name: string, flags: MakeFlags) => (await import('./datasets-run.js')).makeCommand(name, flags));
 }

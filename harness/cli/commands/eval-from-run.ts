@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
-import { getDataset } from '../../data/registry/registry.js';
-import { evaluateRun } from '../../evaluation/evaluate-run.js';
 import { progressModeFrom } from '../options.js';
-import { runAt } from '../../run-store/run-store.js';
 import type { EvalOutputFlags } from './eval-output.js';
 
 /** `flb eval <protocol> --run DIR --dataset NAME`: embed with a trained run (if not done yet), then evaluate. */
@@ -34,6 +31,12 @@ export const evaluateFromRun: FromRun = async (flags, protocol) => {
     return undefined;
   }
   if (flags.dataset === undefined) throw new UserError('--run needs --dataset NAME (the protocol dataset to embed and evaluate)');
+  // Loaded when it runs: `flb --help` should not load the registry, tfjs and the protocols.
+  const [{ getDataset }, { evaluateRun }, { runAt }] = await Promise.all([
+    import('../../data/registry/registry.js'),
+    import('../../evaluation/evaluate-run.js'),
+    import('../../run-store/run-store.js'),
+  ]);
   const entry = getDataset(flags.dataset, { dataRoot: flags.dataRoot });
   if (!ROLES[protocol].includes(entry.role)) {
     throw new UserError(`dataset '${flags.dataset}' has role '${entry.role}'; flb eval ${protocol} needs a dataset of role ${ROLES[protocol].join(' or ')}`);

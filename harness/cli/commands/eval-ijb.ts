@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { loadIjbInput } from '../../evaluation/ijb-inputs.js';
-import { withScoringPool } from '../../scoring/pool.js';
 import { integerOption, progressModeFrom } from '../options.js';
-import { evaluateIjbc, type IjbcResult, type IjbSet } from '../../../protocols/evaluate-ijbc.js';
+import type { IjbcResult, IjbSet } from '../../../protocols/evaluate-ijbc.js';
 import { emitResult, formatTable, percent, requireFlags, type EvalOutputFlags } from './eval-output.js';
 import type { FromRun, FromRunFlags } from './eval-from-run.js';
 
@@ -42,7 +40,13 @@ export function registerIjb(evalCommand: Command, set: IjbSet, fromRun: FromRun)
     .option('--out <file.json>', 'also write the JSON result to this file (atomically)')
     .option('--json', 'print exactly one JSON object on stdout')
     .action(async (flags: IjbFlags & FromRunFlags) => {
-      const evaluateFiles = () => {
+      const evaluateFiles = async () => {
+        // Loaded when it runs: `flb --help` should not load the scoring pool and protocols.
+        const [{ loadIjbInput }, { withScoringPool }, { evaluateIjbc }] = await Promise.all([
+          import('../../evaluation/ijb-inputs.js'),
+          import('../../scoring/pool.js'),
+          import('../../../protocols/evaluate-ijbc.js'),
+        ]);
         const paths = requireFlags(set, flags, { features: '--features', meta: '--meta' });
         const input = loadIjbInput({ set, ...paths, keys: flags.keys }, { faceness: flags.faceness, normalizeImages: flags.normalizeImages, progress: progressModeFrom(flags) });
         return withScoringPool(flags.threads, (pool) => evaluateIjbc(pool, input));

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
-import { loadPairInput, type PairSource } from '../../evaluation/pair-inputs.js';
-import { withScoringPool } from '../../scoring/pool.js';
+import type { PairSource } from '../../evaluation/pair-inputs.js';
 import { integerOption } from '../options.js';
-import { evaluateLfw, type LfwResult } from '../../../protocols/evaluate-lfw.js';
+import type { LfwResult } from '../../../protocols/evaluate-lfw.js';
 import { emitResult, formatTable, percent, requireFlags, type EvalOutputFlags } from './eval-output.js';
 import type { FromRun, FromRunFlags } from './eval-from-run.js';
 
@@ -58,13 +57,20 @@ export function registerLfw(evalCommand: Command, fromRun: FromRun): Command {
     .action(async (flags: LfwFlags & FromRunFlags) => {
       if (flags.run !== undefined && flags.fold !== undefined) throw new UserError('--fold goes with --features; a run trained without a fold scores that fold itself');
       let folds = 10;
-      const result =
-        ((await fromRun(flags, 'lfw')) as LfwResult | undefined) ??
-        (await withScoringPool(flags.threads, (pool) => {
+      const evaluateFiles = async () => {
+        // Loaded when it runs: `flb --help` should not load the scoring pool and protocols.
+        const [{ loadPairInput }, { withScoringPool }, { evaluateLfw }] = await Promise.all([
+          import('../../evaluation/pair-inputs.js'),
+          import('../../scoring/pool.js'),
+          import('../../../protocols/evaluate-lfw.js'),
+        ]);
+        return withScoringPool(flags.threads, (pool) => {
           const input = loadPairInput(pairSource(flags));
           folds = input.folds;
           return evaluateLfw(pool, input.features, input.pairs, { folds: input.folds, heldOutFold: flags.fold });
-        }));
+        });
+      };
+      const result = ((await fromRun(flags, 'lfw')) as LfwResult | undefined) ?? (await evaluateFiles());
       emitResult(flags, result, lfwTable(result, result.heldOutFold?.folds ?? folds));
     });
 }

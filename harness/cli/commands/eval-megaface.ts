@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { loadMegafaceInput, type MegafacePaths } from '../../evaluation/megaface-inputs.js';
-import { withScoringPool } from '../../scoring/pool.js';
+import type { MegafacePaths } from '../../evaluation/megaface-inputs.js';
 import { integerOption, progressModeFrom } from '../options.js';
-import { evaluateMegaface, type MegafaceResult } from '../../../protocols/evaluate-megaface.js';
+import type { MegafaceResult } from '../../../protocols/evaluate-megaface.js';
 import { emitResult, formatTable, percent, requireFlags, type EvalOutputFlags } from './eval-output.js';
 import type { FromRun, FromRunFlags } from './eval-from-run.js';
 
@@ -47,7 +46,13 @@ export function registerMegaface(evalCommand: Command, fromRun: FromRun): Comman
     .option('--out <file.json>', 'also write the JSON result to this file (atomically)')
     .option('--json', 'print exactly one JSON object on stdout')
     .action(async (flags: MegafaceFlags & FromRunFlags) => {
-      const evaluateFiles = () => {
+      const evaluateFiles = async () => {
+        // Loaded when it runs: `flb --help` should not load the scoring pool and protocols.
+        const [{ loadMegafaceInput }, { withScoringPool }, { evaluateMegaface }] = await Promise.all([
+          import('../../evaluation/megaface-inputs.js'),
+          import('../../scoring/pool.js'),
+          import('../../../protocols/evaluate-megaface.js'),
+        ]);
         const paths = requireFlags('megaface', flags, { probe: '--probe', probeList: '--probe-list', distractors: '--distractors', distractorLists: '--distractor-lists' });
         const input = loadMegafaceInput(
           { ...paths, probeKeys: flags.probeKeys, distractorKeys: flags.distractorKeys, noiseProbe: flags.noiseProbe, noiseDistractor: flags.noiseDistractor },

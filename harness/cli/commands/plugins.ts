@@ -1,53 +1,18 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
-import { loadBackbonePlugins } from '../../plugins/backbones/registry.js';
 import { backendOption, collect } from '../options.js';
-import { initEngine, type BackendChoice } from '../../engine/backend-choice.js';
-import { ExitCode } from '../../core/errors.js';
-import type { ParamSpecs } from '../../plugins/losses/contract.js';
-import { findLossPlugin, loadLossPlugins } from '../../plugins/losses/registry.js';
-import { checkLossPlugin } from '../../plugins/losses/conformance.js';
-import { parseParamFlags } from '../../plugins/params.js';
-import { probeLoss, validateProbeInput } from '../../plugins/losses/probe.js';
-import { parseJsonText, readTextFile } from '../../core/read-file.js';
+import type { CheckFlags, ListFlags, NewFlags, ProbeFlags } from './plugins-run.js';
 
+/** `flb plugins list | check | probe | new`: flags here, the work in plugins-run.ts (loaded when a sub-command runs). */
 export function register(program: Command): void {
-  const plugins = program.command('plugins').description('list, check and probe loss plugins');
+  const plugins = program.command('plugins').description('list, check, probe and start loss plugins');
+  const run = () => import('./plugins-run.js');
 
   plugins
     .command('list')
     .description('every loss and backbone plugin found, with its parameters')
     .option('--plugin <file>', 'also load this loss plugin file, repeatable', collect, [])
     .option('--json', 'print JSON')
-    .action(async (opts: { plugin: string[]; json?: boolean }) => {
-      const [losses, backbones] = await Promise.all([loadLossPlugins(opts.plugin), loadBackbonePlugins()]);
-      const describe = (p: { name: string; title: string; summary?: string; params: ParamSpecs }, source: string, builtin: boolean) => ({
-        name: p.name,
-        title: p.title,
-        summary: p.summary ?? '',
-        source: builtin ? 'built-in' : source,
-        params: p.params,
-      });
-      const out = {
-        losses: [...losses.values()].map((e) => describe(e.plugin, e.source, e.builtin)),
-        backbones: [...backbones.values()].map((e) => describe(e.plugin, e.source, e.builtin)),
-      };
-      if (opts.json) {
-        process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-        return;
-      }
-      for (const [heading, list] of [['Losses', out.losses], ['Backbones', out.backbones]] as const) {
-        process.stdout.write(`${heading}:\n`);
-        for (const p of list) {
-          process.stdout.write(`  ${p.name.padEnd(16)} ${p.title}${p.summary ? ` — ${p.summary}` : ''}${p.source === 'built-in' ? '' : `  [${p.source}]`}\n`);
-          for (const [k, spec] of Object.entries(p.params)) {
-            const range = spec.min !== undefined || spec.max !== undefined ? ` [${spec.min ?? '−∞'}, ${spec.max ?? '∞'}]` : '';
-            const def = spec.default === null ? 'derived' : String(spec.default);
-            process.stdout.write(`      --param ${k}=${def}${range}  ${spec.doc}\n`);
-          }
-        }
-      }
-    });
+    .action(async (flags: ListFlags) => (await run()).listPlugins(flags));
 
   plugins
     .command('check <nameOrFile>')
@@ -56,19 +21,7 @@ export function register(program: Command): void {
     .option('--plugin <file>', 'also load this loss plugin file, repeatable', collect, [])
     .option('--backend <name>', 'tfjs backend', backendOption, 'cpu')
     .option('--json', 'print JSON')
-    .action(async (nameOrFile: string, opts: { param: string[]; plugin: string[]; backend: BackendChoice; json?: boolean }) => {
-      const entry = await findLossPlugin(nameOrFile, opts.plugin);
-      await initEngine(opts.backend);
-      const results = checkLossPlugin(entry.plugin, parseParamFlags(opts.param));
-      const failed = results.filter((r) => !r.ok).length;
-      if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ plugin: entry.plugin.name, passed: results.length - failed, failed, results })}\n`);
-      } else {
-        for (const r of results) process.stdout.write(`${r.ok ? 'pass' : 'FAIL'}  ${r.name}: ${r.detail}\n`);
-        process.stdout.write(`${entry.plugin.name}: ${results.length - failed} passed, ${failed} failed\n`);
-      }
-      if (failed) process.exitCode = ExitCode.checkFailed;
-    });
+    .action(async (nameOrFile: string, flags: CheckFlags) => (await run()).checkPlugin(nameOrFile, flags));
 
   plugins
     .command('probe <nameOrFile>')
@@ -77,13 +30,13 @@ export function register(program: Command): void {
     .option('--param <k=v>', 'loss parameter, repeatable', collect, [])
     .option('--plugin <file>', 'also load this loss plugin file, repeatable', collect, [])
     .option('--backend <name>', 'tfjs backend', backendOption, 'cpu')
-    .action(async (nameOrFile: string, opts: { input: string; param: string[]; plugin: string[]; backend: BackendChoice }) => {
-      const entry = await findLossPlugin(nameOrFile, opts.plugin);
-      const source = opts.input === '-' ? 'stdin' : opts.input;
-      const text = opts.input === '-' ? readFileSync(0, 'utf8') : readTextFile(opts.input, 'probe input (--input)');
-      const json = parseJsonText(text, source, 'probe input: {"embeddings", "labels", "weights"}');
-      const input = validateProbeInput(json, source);
-      await initEngine(opts.backend);
-      process.stdout.write(`${JSON.stringify(probeLoss(entry.plugin, parseParamFlags(opts.param), input))}\n`);
-    });
+    .action(async (nameOrFile: string, flags: ProbeFlags) => (await run()).probePlugin(nameOrFile, flags));
+
+  plugins
+    .command('new <name>')
+    .description("write a starter loss plugin (ArcFace's file, renamed) and a tsconfig.json with which `tsc -p DIR` type-checks it")
+    .option('--dir <dir>', 'where to write NAME.ts and tsconfig.json', '.')
+    .option('--force', 'overwrite files that exist')
+    .option('--json', 'print the written paths as JSON')
+    .action(async (name: string, flags: NewFlags) => (await run()).newPlugin(name, flags));
 }

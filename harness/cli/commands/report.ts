@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { integerOption, progressModeFrom } from '../options.js';
-import { writeReport } from '../../../reports/write-report.js';
+import { prepareOutputDir } from '../../core/output-path.js';
 
 interface ReportFlags {
   sweep: string;
@@ -29,6 +29,9 @@ export function register(program: Command): void {
       const sweepDir = resolve(flags.sweep);
       if (!existsSync(sweepDir) || !statSync(sweepDir).isDirectory()) throw new UserError(`--sweep ${flags.sweep}: no such folder`);
       const outDir = resolve(flags.out ?? join(sweepDir, 'report'));
+      // The folder that will hold the report must be creatable before the figures are rendered.
+      prepareOutputDir(dirname(outDir), flags.out === undefined ? '--sweep' : '--out');
+      const { writeReport } = await import('../../../reports/write-report.js');
       const summary = await writeReport({
         sweepDir,
         outDir,

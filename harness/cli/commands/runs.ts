@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { migrateRuns } from '../../training/migrate-runs.js';
 
 /** `flb runs migrate DIR`: run folders made before runs were keyed by their resolved definition get their new key. */
 export function register(program: Command): void {
@@ -10,6 +9,7 @@ export function register(program: Command): void {
     .argument('<dir>', 'a run folder, or a folder of runs such as runs/demo')
     .option('--json', 'print the result as one JSON object')
     .action(async (dir: string, flags: { json?: boolean }) => {
+      const { migrateRuns } = await import('../../training/migrate-runs.js');
       const result = await migrateRuns(dir);
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ migrations: result })}\n`);

@@ -1,52 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { join } from 'node:path';
-import { findBackbonePlugin } from '../../plugins/backbones/registry.js';
-import { backendOption, collect, integerOption, numberOption, progressModeFrom } from '../options.js';
+import { backendOption, collect, integerOption, numberOption } from '../options.js';
+import { prepareOutputDir } from '../../core/output-path.js';
 import type { Holdout } from '../../run-store/run-definition.js';
-import { getDataset } from '../../data/registry/registry.js';
-import type { BackendChoice } from '../../engine/backend-choice.js';
-import { ExitCode, UserError } from '../../core/errors.js';
-import { findLossPlugin } from '../../plugins/losses/registry.js';
-import { parseParamFlags } from '../../plugins/params.js';
-import { runAt } from '../../run-store/run-store.js';
-import { defineRun, type RunRequest } from '../../training/define-run.js';
-import { CONVERGED_THETA_MED_DEG } from '../../training/convergence.js';
-import type { RunConfig } from '../../run-store/run-definition.js';
+import type { TrainFlags } from './train-run.js';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../../run-store/train-settings.js';
-import { openRunTrainSet } from '../../training/run-train-set.js';
-import { train, type TrainOutcome } from '../../training/trainer.js';
 
-interface TrainFlags {
-  loss?: string;
-  param: string[];
-  plugin: string[];
-  backbone?: string;
-  backbonePlugin: string[];
-  backboneParam: string[];
-  dataset: string;
-  holdout?: Holdout;
-  dataRoot?: string;
-  steps?: number;
-  epochs?: number;
-  batchSize: number;
-  lr: number;
-  momentum: number;
-  weightDecay: number;
-  schedule: TrainSettings['schedule'];
-  warmup: number;
-  seed: number;
-  embeddingDim: number;
-  flip: boolean;
-  logEvery: number;
-  checkpointEvery: number;
-  backend?: BackendChoice;
-  out?: string;
-  resume?: string;
-  force?: boolean;
-  quiet?: boolean;
-  json?: boolean;
-}
-
+/** `flb train`: its flags here; its work in train-run.ts, loaded only when it runs (so --help needs no tfjs). */
 export function register(program: Command): void {
   const d = DEFAULT_TRAIN_SETTINGS;
   program
@@ -78,13 +37,14 @@ export function register(program: Command): void {
     .option('--out <dir>', 'run directory (default runs/<loss>-<hash of the definition>)')
     .option('--resume <dir>', 'continue the run in this directory from its last checkpoint')
     .option('--force', 'train again even if the run directory holds a finished run')
+    .option('--skip-bad-images', 'train without the images that cannot be decoded (listed in config.json) instead of stopping')
     .option('--quiet', 'no progress output')
     .option('--json', 'print the outcome as one JSON object')
     .action(async (flags: TrainFlags) => {
-      const outcome = flags.resume ? await resumeRun(flags) : await newRun(flags);
-      if (flags.json) process.stdout.write(`${JSON.stringify(outcome)}\n`);
-      else if (!flags.quiet || outcome.state !== 'done') process.stderr.write(`${describe(outcome)}\n`);
-      process.exitCode = exitCodeOf(outcome.state);
+      // A path that cannot hold the run fails now, before tfjs, plugins and data are loaded (seconds).
+      if (flags.out !== undefined && flags.resume === undefined) prepareOutputDir(flags.out, '--out');
+      const { trainCommand } = await import('./train-run.js');
+      await trainCommand(flags);
     });
 }
 
@@ -97,135 +57,7 @@ function holdoutOption(value: string): Holdout {
 
 function scheduleOption(value: string): TrainSettings['schedule'] {
   if (value !== 'step' && value !== 'cosine' && value !== 'constant') {
-    throw new UserError(`--schedule: expected step, cosine or constant, got '${value}'`);
+    throw new InvalidArgumentError(`expected step, cosine or constant, got '${value}'`);
   }
   return value;
-}
-
-type Outcome = Omit<TrainOutcome, 'engine'> & { run: string; backend: string; finalLoss: number | null };
-
-async function newRun(flags: TrainFlags): Promise<Outcome> {
-  if (!flags.loss) throw new UserError('train: --loss is required (or --resume DIR)');
-  if (flags.steps !== undefined && flags.epochs !== undefined) throw new UserError('train: give --steps or --epochs, not both');
-  const entry = getDataset(flags.dataset, flags);
-  const [loss, backbone] = await Promise.all([
-    findLossPlugin(flags.loss, flags.plugin),
-    findBackbonePlugin(flags.backbone ?? entry.defaultBackbone ?? 'mlp', flags.backbonePlugin),
-  ]);
-  const request: RunRequest = {
-    loss,
-    lossParams: parseParamFlags(flags.param),
-    backbone,
-    backboneParams: parseParamFlags(flags.backboneParam),
-    dataset: flags.dataset,
-    holdout: flags.holdout,
-    train: trainSettings(flags, flags.steps ?? DEFAULT_TRAIN_SETTINGS.steps),
-    // A held-out fold trains on fewer people than the registry counts; their number is known once the set is open.
-    numClasses: flags.holdout ? undefined : entry.expected?.identities,
-  };
-  // Parameters are checked here, before the dataset is opened (or generated).
-  let { id, definition } = defineRun(request);
-  const trainSet = await openRunTrainSet({ dataset: flags.dataset, holdout: flags.holdout }, { dataRoot: flags.dataRoot, progress: progressModeFrom(flags) });
-  if (flags.batchSize > trainSet.size) {
-    throw new UserError(`--batch-size ${flags.batchSize} is larger than ${flags.dataset} (${trainSet.size} images)`);
-  }
-  if (flags.epochs !== undefined) {
-    const steps = Math.max(1, Math.ceil((flags.epochs * trainSet.size) / flags.batchSize));
-    ({ id, definition } = defineRun({ ...request, train: trainSettings(flags, steps) }));
-  }
-  const run = runAt(flags.out ?? join('runs', id));
-  const status = run.readStatus();
-  if (status && !flags.force) {
-    if (status.state === 'done') {
-      throw new UserError(`${run.dir} already holds a finished run (step ${status.step}); pass --force to train it again`);
-    }
-    throw new UserError(`${run.dir} holds a ${status.state} run at step ${status.step}; continue it with --resume ${run.dir}, or pass --force to start over`);
-  }
-  const outcome = await train({
-    run,
-    definition,
-    loss,
-    backbone,
-    trainSet,
-    dataRoot: flags.dataRoot,
-    backend: flags.backend ?? 'auto',
-    progress: progressModeFrom(flags),
-    resume: false,
-    log: flags.quiet || flags.json ? () => {} : undefined,
-  });
-  return summarise(run.dir, outcome, run.readMetrics().at(-1)?.loss);
-}
-
-/** The training settings the flags give (steps decided by the caller: from --steps, or from --epochs and the set's size). */
-function trainSettings(flags: TrainFlags, steps: number): TrainSettings {
-  return {
-    ...DEFAULT_TRAIN_SETTINGS,
-    steps,
-    batchSize: flags.batchSize,
-    lr: flags.lr,
-    momentum: flags.momentum,
-    weightDecay: flags.weightDecay,
-    schedule: flags.schedule,
-    warmupSteps: flags.warmup,
-    seed: flags.seed,
-    embeddingDim: flags.embeddingDim,
-    flip: flags.flip,
-    logEvery: flags.logEvery,
-    checkpointEvery: flags.checkpointEvery,
-  };
-}
-
-async function resumeRun(flags: TrainFlags): Promise<Outcome> {
-  const run = runAt(flags.resume!);
-  const config = run.readConfig<RunConfig>();
-  const def = config.definition;
-  const status = run.readStatus();
-  if (status?.state === 'done') throw new UserError(`${run.dir} is already finished (step ${status.step})`);
-  const [loss, backbone] = await Promise.all([
-    findLossPlugin(config.sources.loss.includes('/plugins/losses/') ? def.loss.name : config.sources.loss),
-    findBackbonePlugin(config.sources.backbone.includes('/plugins/backbones/') ? def.backbone.name : config.sources.backbone),
-  ]);
-  // The data root and backend the run started with, unless given again: a resumed run ends where an uninterrupted one would.
-  const dataRoot = flags.dataRoot ?? config.dataRoot;
-  const trainSet = await openRunTrainSet(def, { dataRoot, progress: progressModeFrom(flags) });
-  const outcome = await train({
-    run,
-    definition: def,
-    loss,
-    backbone,
-    trainSet,
-    dataRoot,
-    backend: flags.backend ?? (config.engine.backend as BackendChoice),
-    backendNote: flags.backend ? undefined : 'the backend this run started on',
-    progress: progressModeFrom(flags),
-    resume: true,
-    log: flags.quiet || flags.json ? () => {} : undefined,
-  });
-  return summarise(run.dir, outcome, run.readMetrics().at(-1)?.loss);
-}
-
-function summarise(dir: string, outcome: TrainOutcome, lastLoss: number | string | null | undefined): Outcome {
-  const { engine, ...rest } = outcome;
-  return { ...rest, run: dir, backend: engine.backend, finalLoss: typeof lastLoss === 'number' ? lastLoss : null };
-}
-
-function describe(o: Outcome): string {
-  const loss = o.finalLoss === null ? '' : `, final loss ${o.finalLoss.toFixed(4)}`;
-  if (o.state === 'done') return `done: ${o.step} steps on ${o.backend}${loss}${convergenceText(o.convergence)} → ${o.run}`;
-  return `${o.state} at step ${o.step}: ${o.reason ?? ''} (${o.run})`;
-}
-
-/** "; converged (training accuracy 97.1% …)" or "; NOT converged (…)": the verdict with the numbers behind it. */
-function convergenceText(v: Outcome['convergence']): string {
-  if (!v) return '';
-  const theta = v.thetaMedDeg === null ? 'no θ_med logged' : `θ_med ${v.thetaMedDeg.toFixed(1)}°`;
-  const numbers = `${theta} over the last 10% of steps, training accuracy ${(100 * v.trainAccuracy).toFixed(1)}%`;
-  return v.converged ? `; converged (${numbers})` : `; NOT converged (${numbers}; the criterion is θ_med ≤ ${CONVERGED_THETA_MED_DEG}°): its evaluation numbers say little about the loss`;
-}
-
-function exitCodeOf(state: TrainOutcome['state']): number {
-  if (state === 'done') return ExitCode.ok;
-  if (state === 'diverged') return ExitCode.diverged;
-  if (state === 'interrupted') return 130;
-  return ExitCode.failure;
 }

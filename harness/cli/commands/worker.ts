@@ -51,7 +51,7 @@ export function register(program: Command): void {
       log(`worker ${worker.name} takes runs from ${queue.shown}, ${flags.concurrency} at a time; Ctrl-C stops it`);
       let signals = 0;
       const onSignal = () => {
-        if (++signals > 1) process.exit(130);
+        if (++signals > 1) process.exit(ExitCode.interrupted);
         log('stopping: a training in progress checkpoints and goes back to the queue (Ctrl-C again to exit at once)');
         void worker.stop();
       };

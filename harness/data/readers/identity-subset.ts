@@ -28,6 +28,7 @@ export function identitySubset(set: TrainSet, keep: (identity: string) => boolea
     numClasses: classNames.length,
     size: rows.length,
     shape: set.shape,
+    ...(set.skippedImages ? { skippedImages: set.skippedImages } : {}),
     classNames,
     labelOf: (index) => newLabel[set.labelOf(original(index))]!,
     read: (indices) => set.read(indices.map(original)),

@@ -55,9 +55,13 @@ export function listImageFolder(dir: string): ImageFolderListing {
   return { classes, images };
 }
 
-/** A TrainSet over an image folder; images are decoded once and kept (data/image-cache.ts). */
-export async function openImageFolder(dir: string, spec: ImageSpec): Promise<TrainSet & ImageFolderListing> {
-  const { classes, images } = listImageFolder(dir);
+/**
+ * A TrainSet over an image folder; images are decoded once and kept (data/image-cache.ts). `exclude` names images
+ * (keys) left out, e.g. files that cannot be decoded; the class labels stay those of the full listing.
+ */
+export async function openImageFolder(dir: string, spec: ImageSpec, listing: ImageFolderListing = listImageFolder(dir), exclude: ReadonlySet<string> = new Set()): Promise<TrainSet & ImageFolderListing> {
+  const classes = listing.classes;
+  const images = exclude.size === 0 ? listing.images : listing.images.filter((e) => !exclude.has(e.key));
   const [height, width] = spec.size;
   const pixelsPerImage = height * width * spec.channels;
   return {

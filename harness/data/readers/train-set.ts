@@ -15,6 +15,8 @@ export interface TrainSet {
    * feature sets keyed Identity/image.jpg). Holding out a protocol fold's identities needs it.
    */
   readonly classNames?: readonly string[];
+  /** Images of the dataset left out because they cannot be decoded (`flb train --skip-bad-images`), by key. */
+  readonly skippedImages?: readonly string[];
   /** Class label (0..numClasses-1) of image `index`. */
   labelOf(index: number): number;
   /**

@@ -1,22 +1,23 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync } from 'node:fs';
-import { extname, join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
 import { isUserError } from '../../core/errors.js';
 import { IMAGE_EXTENSIONS } from '../../formats/image.js';
 import { readIdx } from '../../formats/idx.js';
 import { readIjbcFaceTidMid, readIjbcLandmarks, readIjbcTemplatePairs } from '../../formats/ijbc-meta.js';
 import { readKeys } from '../../formats/feature-set.js';
 import { readNpyHeader } from '../../formats/npy.js';
-import { readProperty, readRecLayout } from '../../formats/insightface-rec.js';
+import { readProperty, readRecLayout, unpackRecord } from '../../formats/insightface-rec.js';
 import { lfwPairKeys, readLfwPairs } from '../../formats/lfw-pairs.js';
 import { findMegafaceLists, readFacescrubList, readMegafaceList } from '../../formats/megaface-lists.js';
 import { IndexedRecordFile } from '../../formats/recordio.js';
 import { readVerificationBin } from '../../formats/verification-bin.js';
 import { identityOfKey } from '../readers/feature-train-set.js';
 import { listImageFolder } from '../readers/image-folder.js';
-import { readManifest } from '../synthetic/make.js';
 import { datasetStatus, missingFiles, resolveDataset, type DatasetStatus, type RegistryOptions, type ResolvedDataset } from './registry.js';
 import type { ExpectedCounts } from './schema.js';
+import { checksumProblems, compareChecksums } from './checksums.js';
+import type { ProgressMode } from '../../core/progress.js';
+import { scanImages, type BadImage, type ImageItem } from '../readers/image-scan.js';
 
 /** What `flb datasets check` found for one dataset. */
 export interface DatasetCheck {
@@ -33,13 +34,21 @@ export interface DatasetCheck {
   checksums: Record<string, { expected: string; found?: string }>;
   /** Each thing missing or wrong, naming the file and what was expected. */
   problems: string[];
+  /** With --deep: how many images were decoded, and every one that could not be (also counted in `problems`). */
+  deep?: { images: number; bad: BadImage[] };
   hint?: string;
+}
+
+export interface CheckOptions extends RegistryOptions {
+  /** Decode every image (a progress bar shows how far). */
+  deep?: boolean;
+  progress?: ProgressMode;
 }
 
 /** At most this many missing images are named one by one; the rest are counted. */
 const MAX_LISTED = 10;
 
-export async function checkDataset(name: string, opts: RegistryOptions = {}): Promise<DatasetCheck> {
+export async function checkDataset(name: string, opts: CheckOptions = {}): Promise<DatasetCheck> {
   const ds = resolveDataset(name, opts);
   const { entry } = ds;
   const status = datasetStatus(ds);
@@ -74,6 +83,7 @@ export async function checkDataset(name: string, opts: RegistryOptions = {}): Pr
       if (found !== expected) check.problems.push(`${key}: found ${found}, expected ${expected}`);
     }
     await verifyChecksums(ds, check);
+    if (opts.deep) await decodeEveryImage(ds, check, opts.progress ?? 'auto');
   }
   check.ok = check.problems.length === 0;
   return check;
@@ -146,6 +156,50 @@ function countContents(ds: ResolvedDataset, problems: string[]): ExpectedCounts 
   }
 }
 
+/** `datasets check --deep`: every image of the dataset decoded, and each one that cannot be named. */
+async function decodeEveryImage(ds: ResolvedDataset, check: DatasetCheck, progress: ProgressMode): Promise<void> {
+  let items: ImageItem[];
+  try {
+    items = imageItemsOf(ds);
+  } catch (e) {
+    if (!isUserError(e)) throw e;
+    return; // already reported by the counts above
+  }
+  const bad = await scanImages(items, { deep: true, progress, label: `decoding ${ds.entry.name}` });
+  check.deep = { images: items.length, bad };
+  if (bad.length > 0) check.problems.push(`${bad.length} of ${items.length} images cannot be decoded (each listed below)`);
+}
+
+/** The images a dataset holds, as files under its folders or as records of its container; none for feature sets. */
+function imageItemsOf(ds: ResolvedDataset): ImageItem[] {
+  const p = ds.paths;
+  const files = (root: string, keys: readonly string[]) => [...new Set(keys)].filter((k) => existsSync(join(root, k))).map((key) => ({ key, source: join(root, key) }));
+  switch (ds.entry.format) {
+    case 'image-folder':
+      return files(p.images!, listImageFolder(p.images!).images.map((e) => e.key));
+    case 'lfw-pairs':
+      return files(p.images!, subfolders(p.images!).flatMap((d) => imageFiles(join(p.images!, d)).map((f) => `${d}/${f}`)));
+    case 'megaface-devkit': {
+      const lists = findMegafaceLists(p.distractorLists!);
+      const probes = files(p.probeImages!, readFacescrubList(p.probeList!).paths).map((i) => ({ ...i, key: `probes/${i.key}` }));
+      const distractors = lists.length ? files(p.distractorImages!, readMegafaceList(lists[lists.length - 1]!.path)).map((i) => ({ ...i, key: `distractors/${i.key}` })) : [];
+      return [...probes, ...distractors];
+    }
+    case 'ijbc-meta':
+      return files(p.images!, readIjbcFaceTidMid(p.faceTidMid!).map((f) => f.image));
+    case 'recordio': {
+      const rec = new IndexedRecordFile(p.rec!, p.idx!);
+      return readRecLayout(rec).imageKeys.map((key) => ({ key: `${basename(p.rec!)} record ${key}`, source: () => unpackRecord(rec.read(key), `${p.rec} record ${key}`).image }));
+    }
+    case 'verification-bin':
+      return readVerificationBin(p.bin!).images.map((bytes, i) => ({ key: `${basename(p.bin!)} image ${i}`, source: () => bytes }));
+    case 'idx':
+    case 'features':
+    case 'lfw-features':
+      return [];
+  }
+}
+
 /** A feature set's keys, after checking its header against them (the rows themselves are not read). */
 function featureKeys(features: string, keysPath: string, problems: string[]): string[] {
   const { shape } = readNpyHeader(features);
@@ -175,29 +229,8 @@ function imageFiles(dir: string): string[] {
   return readdirSync(dir).filter((f) => !f.startsWith('.') && IMAGE_EXTENSIONS.has(extname(f).toLowerCase()));
 }
 
-/**
- * Compares checksums: those datasets.json gives for a file key, and for generated datasets those the
- * generator recorded in its manifest for the list and meta files under this dataset's folder.
- */
 async function verifyChecksums(ds: ResolvedDataset, check: DatasetCheck): Promise<void> {
-  const wanted: [label: string, path: string, expected: string][] = Object.entries(ds.entry.checksums ?? {}).map(([key, sum]) => [key, ds.paths[key]!, sum]);
-  if (ds.recipe) {
-    const dir = resolve(ds.dataRoot, ds.recipe.location);
-    for (const [file, sum] of Object.entries(readManifest(dir)?.checksums ?? {})) {
-      const path = resolve(dir, file);
-      if (!relative(ds.root, path).startsWith('..')) wanted.push([file, path, sum]);
-    }
-  }
-  for (const [label, path, expected] of wanted) {
-    const found = existsSync(path) ? await sha256File(path) : undefined;
-    check.checksums[label] = { expected, found };
-    if (found === undefined) check.problems.push(`${path}: missing, so its checksum cannot be verified`);
-    else if (found !== expected) check.problems.push(`${path}: checksum ${found} differs from the expected ${expected}`);
-  }
-}
-
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return `sha256:${hash.digest('hex')}`;
+  const results = await compareChecksums(ds);
+  for (const { label, expected, found } of results) check.checksums[label] = { expected, found };
+  check.problems.push(...checksumProblems(results));
 }

@@ -1,12 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../../core/errors.js';
+import { ExitCode, UserError } from '../../core/errors.js';
 import type { ProgressMode } from '../../core/progress.js';
 import type { ImageSpec } from '../../formats/image.js';
 import { openFeatureTrainSet } from '../readers/feature-train-set.js';
 import { openIdxTrainSet } from '../readers/idx-train-set.js';
-import { openImageFolder } from '../readers/image-folder.js';
+import { listImageFolder, openImageFolder } from '../readers/image-folder.js';
+import { describeBadImages, scanImages } from '../readers/image-scan.js';
 import { openRecordIOTrainSet } from '../readers/recordio-train-set.js';
 import { ensureSynthetic, isUpToDate, readManifest, type MakeResult } from '../synthetic/make.js';
 import type { SyntheticRecipe } from '../synthetic/recipe.js';
@@ -29,6 +30,11 @@ export interface RegistryOptions {
 export interface OpenOptions extends RegistryOptions {
   /** How generation on first use reports progress. */
   progress?: ProgressMode;
+  /**
+   * What to do with images of a training set that cannot be decoded (found all at once, before training): 'fail'
+   * (the default) names every one of them; 'skip' trains without them and lists them in `skippedImages`.
+   */
+  badImages?: 'fail' | 'skip';
 }
 
 /** A registry entry with its files located on this machine. */
@@ -125,7 +131,7 @@ export async function ensureDataset(name: string, opts: OpenOptions = {}): Promi
   const missing = missingFiles(ds);
   if (missing.length > 0) {
     const how = ds.entry.hint ? `\n  to obtain it: ${ds.entry.hint}` : '';
-    throw new UserError(`dataset "${name}" is not available under the data root ${ds.dataRoot}:\n  ${missing.join('\n  ')}${how}\n  (set the data root with --data-root or FLB_DATA_ROOT)`);
+    throw new UserError(`dataset "${name}" is not available under the data root ${ds.dataRoot}:\n  ${missing.join('\n  ')}${how}\n  (set the data root with --data-root or FLB_DATA_ROOT)`, ExitCode.checkFailed);
   }
   return { ...ds, generation };
 }
@@ -140,7 +146,7 @@ export async function openTrainSet(name: string, opts: OpenOptions = {}): Promis
   const spec: ImageSpec = { size: [input.size, input.size], channels: input.channels };
   switch (entry.format) {
     case 'image-folder':
-      return Object.assign(await openImageFolder(ds.paths.images!, spec), { name });
+      return openCheckedImageFolder(name, ds.paths.images!, spec, opts);
     case 'recordio':
       return Object.assign(await openRecordIOTrainSet(ds.root, spec), { name });
     case 'idx':
@@ -148,6 +154,27 @@ export async function openTrainSet(name: string, opts: OpenOptions = {}): Promis
     default:
       throw new UserError(`dataset "${name}": format ${entry.format} is not a training-set format`);
   }
+}
+
+/**
+ * An image folder whose every file has been checked to be a whole image (see image-scan.ts) before the first
+ * step: a dataset with bad files fails here with all of them named, not at whichever step meets the first one.
+ */
+async function openCheckedImageFolder(name: string, dir: string, spec: ImageSpec, opts: OpenOptions): Promise<TrainSet> {
+  const listing = listImageFolder(dir);
+  const items = listing.images.map((e) => ({ key: e.key, source: resolve(dir, e.key) }));
+  const bad = await scanImages(items, { deep: false, progress: items.length >= 50_000 ? (opts.progress ?? 'auto') : 'quiet', label: `checking ${name}'s images` });
+  if (bad.length > 0 && opts.badImages !== 'skip') {
+    throw new UserError(
+      `dataset "${name}": ${describeBadImages(bad, items.length, dir)}\n` +
+        `fix or remove them (\`flb datasets check ${name} --deep\` decodes every image), or pass --skip-bad-images to train without them`,
+      ExitCode.checkFailed,
+    );
+  }
+  const skipped = bad.map((b) => b.key);
+  const set = await openImageFolder(dir, spec, listing, new Set(skipped));
+  if (set.size === 0) throw new UserError(`dataset "${name}": no image under ${dir} can be decoded`, ExitCode.checkFailed);
+  return Object.assign(set, { name }, skipped.length > 0 ? { skippedImages: skipped } : {});
 }
 
 function trainingNames(opts: RegistryOptions): string {

@@ -1,6 +1,7 @@
 import { UserError } from '../../core/errors.js';
 import { parseRecipe, type SyntheticRecipe } from '../synthetic/recipe.js';
 import { asObject, int, optionalString } from './fields.js';
+import { firstUnknownKey, unknownKeyText } from '../../core/suggest.js';
 
 /** What a dataset is used for. */
 export type DatasetRole = 'train' | 'lfw' | 'megaface' | 'ijbc' | 'ijbb' | 'verification-bin';
@@ -79,9 +80,21 @@ export interface Registry {
 const roles = Object.keys(formatsOfRole) as DatasetRole[];
 const countKeys: (keyof ExpectedCounts)[] = ['images', 'identities', 'pairs', 'templates', 'probes', 'distractors'];
 
+const TOP_KEYS = ['$comment', 'generators', 'datasets'];
+const ENTRY_KEYS = ['$comment', 'name', 'role', 'format', 'description', 'location', 'files', 'generator', 'input', 'defaultBackbone', 'expected', 'checksums', 'hint'];
+const INPUT_KEYS = ['size', 'channels'];
+
+/** Refuses a key not in `known`, suggesting the nearest known one (a misspelt key must not read as a missing one). */
+function refuseUnknownKeys(obj: Record<string, unknown>, known: readonly string[], where: string): void {
+  const key = firstUnknownKey(obj, known);
+  if (key !== undefined) throw new UserError(`${where}.${key}: ${unknownKeyText(key, known)}`);
+}
+
 /** Validates parsed datasets.json; `file` names it in every message. */
 export function parseRegistry(json: unknown, file: string): Registry {
   const top = asObject(json, file);
+  const unknownTop = firstUnknownKey(top, TOP_KEYS);
+  if (unknownTop !== undefined) throw new UserError(`${file}: ${unknownTop}: ${unknownKeyText(unknownTop, TOP_KEYS)}`);
   const generators: Record<string, SyntheticRecipe> = {};
   for (const [name, recipe] of Object.entries(asObject(top.generators ?? {}, `${file}: generators`))) {
     generators[name] = parseRecipe(recipe, `${file}: generators.${JSON.stringify(name)}`);
@@ -99,6 +112,7 @@ export function parseRegistry(json: unknown, file: string): Registry {
 
 function parseEntry(raw: unknown, at: string, generators: Record<string, SyntheticRecipe>): DatasetEntry {
   const obj = asObject(raw, at);
+  refuseUnknownKeys(obj, ENTRY_KEYS, typeof obj.name === 'string' ? `${at} ("${obj.name}")` : at);
   const name = optionalString(obj.name, `${at}.name`);
   if (name === undefined || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
     throw new UserError(`${at}.name: expected a name of letters, digits, '.', '_' or '-', got ${JSON.stringify(obj.name)}`);
@@ -123,6 +137,7 @@ function parseEntry(raw: unknown, at: string, generators: Record<string, Synthet
     throw new UserError(`${where}.input: a ${format} dataset is fed its feature rows as they are; remove "input"`);
   } else if (obj.input !== undefined) {
     const input = asObject(obj.input, `${where}.input`);
+    refuseUnknownKeys(input, INPUT_KEYS, `${where}.input`);
     const channels = int(input.channels, `${where}.input.channels`, 1, 3);
     if (channels === 2) throw new UserError(`${where}.input.channels: expected 1 or 3, got 2`);
     entry.input = { size: int(input.size, `${where}.input.size`, 8, 1024), channels: channels as 1 | 3 };

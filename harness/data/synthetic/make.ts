@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Piscina } from 'piscina';
 import { tsWorkerExecArgv } from '../../core/worker-exec-argv.js';
 import { writeDirAtomic, writeJsonAtomic } from '../../core/atomic-write.js';
 import { startProgress, type ProgressMode } from '../../core/progress.js';
+import { makeDir, writeError } from '../../core/output-path.js';
+import { UserError } from '../../core/errors.js';
 import renderBatch, { type RenderBatch, type RenderedImage } from './worker.js';
 import { planIjbcSplit } from './make-ijbc.js';
 import { planLfwSplit } from './make-lfw.js';
@@ -164,18 +166,21 @@ async function renderAll(renderer: Renderer, recipe: SyntheticRecipe, splitDir: 
 
 /** A lock older than this is taken to belong to a process that died mid-way. */
 const STALE_LOCK_MS = 30 * 60 * 1000;
+/** How long to wait for another process's generation: by then its lock is stale, so waiting longer is a fault. */
+const LOCK_WAIT_MS = STALE_LOCK_MS + 60 * 1000;
 
 async function withLock<T>(lockDir: string, body: () => Promise<T>): Promise<T> {
+  makeDir(dirname(lockDir), 'data root');
+  const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     try {
-      mkdirSync(lockDir, { recursive: false });
+      mkdirSync(lockDir);
       break;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-        mkdirSync(resolve(lockDir, '..'), { recursive: true });
-        continue;
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw writeError(e, lockDir, 'generation lock');
+      if (Date.now() > deadline) {
+        throw new UserError(`${lockDir}: another process has held this generation lock for over ${LOCK_WAIT_MS / 60000} minutes; if none is generating, remove the folder and run again`);
       }
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       if (lockIsStale(lockDir)) rmSync(lockDir, { recursive: true, force: true });
       else await new Promise((r) => setTimeout(r, 250));
     }

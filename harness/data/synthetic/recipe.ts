@@ -1,6 +1,7 @@
 import { UserError } from '../../core/errors.js';
 import { asObject, int, num, range, type CountRange } from '../registry/fields.js';
 import { validateSynthFaceConfig, type SynthFaceConfig } from './faces.js';
+import { firstUnknownKey, unknownKeyText } from '../../core/suggest.js';
 
 /**
  * A recipe for a generated dataset family, as datasets.json's `generators` section gives it: the face
@@ -25,8 +26,12 @@ export function rangeBounds(range: CountRange): [number, number] {
 }
 
 /** Checks a recipe read from JSON; `where` names it in messages, e.g. `datasets.json: generators."synth-faces"`. */
+const RECIPE_KEYS = ['$comment', 'kind', 'location', 'faces', 'splits'];
+
 export function parseRecipe(value: unknown, where: string): SyntheticRecipe {
   const obj = asObject(value, where);
+  const unknown = firstUnknownKey(obj, RECIPE_KEYS);
+  if (unknown !== undefined) throw new UserError(`${where}.${unknown}: ${unknownKeyText(unknown, RECIPE_KEYS)}`);
   if (obj.kind !== 'synthetic-faces') throw new UserError(`${where}.kind: expected "synthetic-faces", got ${JSON.stringify(obj.kind)}`);
   if (typeof obj.location !== 'string' || obj.location === '') throw new UserError(`${where}.location: expected a folder name relative to the data root`);
   const facesObj = asObject(obj.faces, `${where}.faces`);

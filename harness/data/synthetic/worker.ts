@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import sharp from 'sharp';
 import { encodePng } from './png.js';
 import { renderFaceSample, type FivePoints, type SynthFaceConfig } from './faces.js';
+import { makeDir } from '../../core/output-path.js';
 
 /** One image to render: where it goes (relative to the dataset folder) and which face it shows. */
 export interface ImageJob {
@@ -39,7 +40,7 @@ export default async function renderBatch(batch: RenderBatch): Promise<RenderedI
     const file = join(root, job.path);
     const dir = dirname(file);
     if (!made.has(dir)) {
-      mkdirSync(dir, { recursive: true });
+      makeDir(dir, 'generated dataset folder');
       made.add(dir);
     }
     if (extname(file).toLowerCase() === '.png') {

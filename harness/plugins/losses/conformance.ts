@@ -3,6 +3,7 @@ import { headPass } from './head-pass.js';
 import type { LossHead, LossPlugin } from './contract.js';
 import { createLossHead } from './registry.js';
 import type { RawParams } from '../params.js';
+import { CHECK_NAMES, classWeightsProblem, finiteLogitsProblem, logitsShapeProblem } from './output-checks.js';
 
 /**
  * The conformance suite any loss plugin must pass before it is trusted in a sweep: shapes, finite loss and
@@ -69,29 +70,31 @@ export function checkLossPlugin(plugin: LossPlugin, params: RawParams = {}): Che
   const finitePass = (head: LossHead, batch: Batch, training = true) => {
     const p = headPass(head, batch.x, batch.labels, { step: 0, training });
     if (!Number.isFinite(p.loss)) throw new Error(`loss is ${p.loss}`);
-    if (!finiteAll(p.logits)) throw new Error('logits are not all finite');
+    const notFinite = finiteLogitsProblem(finiteAll(p.logits));
+    if (notFinite) throw new Error(notFinite);
     if (!finiteAll(p.gradEmbeddings, ...p.gradVariables)) throw new Error('a gradient is not finite');
     tf.dispose(p.logits);
     return p;
   };
 
-  check('creates a head with default parameters', () =>
+  check(CHECK_NAMES.weights, () =>
     withHead(C, (head) => {
       if (!head.variables.includes(head.classWeights)) throw new Error('classWeights is not among the trained variables');
-      const shape = head.classWeights.shape.join('×');
-      if (shape !== `${D}×${C}`) throw new Error(`classWeights is ${shape}, expected ${D}×${C} (D×C)`);
-      return `${head.variables.length} variable(s), W ${shape}`;
+      const problem = classWeightsProblem(head.classWeights.shape, D, C);
+      if (problem) throw new Error(problem);
+      return `${head.variables.length} variable(s), W ${D}×${C}`;
     }),
   );
-  check('output shapes', () =>
+  check(CHECK_NAMES.shapes, () =>
     withHead(C, (head) => {
       const b = randomBatch(1);
       const { logits } = head.forward(b.x, b.labels, { step: 0, training: true });
-      if (logits.shape.join('×') !== `${N}×${C}`) throw new Error(`logits are ${logits.shape.join('×')}, expected ${N}×${C}`);
+      const problem = logitsShapeProblem(logits.shape, N, C);
+      if (problem) throw new Error(problem);
       return `logits ${N}×${C}`;
     }),
   );
-  check('finite loss and gradients on a random batch', () =>
+  check(CHECK_NAMES.finite, () =>
     withHead(C, (head) => `loss ${finitePass(head, randomBatch(2)).loss.toFixed(4)}`),
   );
   check('class weights receive gradient (are trained)', () =>
