@@ -40,7 +40,7 @@ test('flb sweep with a folds axis: each run trains without its fold and is score
   const out = join(work, 'runs');
   const r = await runCli(['sweep', '--config', configFile, '--data-root', fx.root, '--out', out, '--threads', '1', '--quiet']);
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /loss variant\s+runs\s+LFW \(%\)/);
+  t.regex(r.stdout, /loss variant\s+runs\s+converged\s+LFW \(%\)/);
 
   const board = JSON.parse(readFileSync(join(out, 'leaderboard.json'), 'utf8')) as Leaderboard;
   t.deepEqual(board.folds, { dataset: 'lfw-faceapi-256-pairs', test: [2, 7] });

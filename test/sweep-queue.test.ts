@@ -151,7 +151,7 @@ test.serial('three workers run two queued sweeps; a worker SIGKILLed mid-trainin
 
   const queued = await queuedSweep.exited;
   t.is(queued.code, 0, queued.stderr);
-  t.regex(queued.stdout, /ArcFace \(m=0\.3\)\s+2\s+\d+\.\d\d ± \d+\.\d\d/);
+  t.regex(queued.stdout, /ArcFace \(m=0\.3\)\s+2\s+[0-9/]+( ✗)?\s+\d+\.\d\d ± \d+\.\d\d/);
 
   // Every planned run exactly once, all done, and the numbers of the in-process sweep.
   const board = readBoard(queuedOut);
