@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { crossEntropy } from '../plugins/losses/kit.js';
+import { headLoss } from '../plugins/losses/kit.js';
 import type { LossHead } from '../plugins/losses/contract.js';
 
 export interface StepResult {
@@ -32,11 +32,11 @@ export function lossAndGradients(
   let hits: tf.Tensor1D | null = null;
   const { value, grads } = tf.variableGrads(() => {
     const embeddings = model.apply(images, { training: true }) as tf.Tensor2D;
-    const { logits, plainLogits } = head.forward(embeddings, labels, { step, training: true });
-    inspect?.(logits);
+    const out = head.forward(embeddings, labels, { step, training: true });
+    inspect?.(out.logits);
     const top1 = (l: tf.Tensor2D) => tf.sum(tf.cast(tf.equal(tf.argMax(l, 1), tf.cast(labels, 'int32')), 'float32'));
-    hits = tf.keep(tf.stack([top1(plainLogits ?? logits), top1(logits)]) as tf.Tensor1D);
-    return crossEntropy(logits, labels);
+    hits = tf.keep(tf.stack([top1(out.plainLogits ?? out.logits), top1(out.logits)]) as tf.Tensor1D);
+    return headLoss(out, labels);
   }, variables);
   const [correct, correctMargin] = hits!.dataSync();
   const result = { loss: value.dataSync()[0]!, correct: correct!, correctMargin: correctMargin!, grads: variables.map((v) => grads[v.name]!) };

@@ -1,10 +1,9 @@
-import * as tf from '@tensorflow/tfjs';
-import { cosineHead, defineLoss, sinFromCos, whereAbove } from 'facelossbench/loss-kit';
+import { arcMargin, cosineHead, defineLoss } from 'facelossbench/loss-kit';
 
 /**
  * ArcFace (Deng et al., CVPR 2019): an additive angular margin on the target, s·cos(θ_y + m).
  * Where θ_y + m would pass π, cos(θ_y + m) turns back up; insightface's fallback s·(cos θ_y − m·sin m) keeps the
- * target logit falling as θ_y grows.
+ * target logit falling as θ_y grows (`arcMargin` in the kit, shared with CurricularFace and Sub-center ArcFace).
  */
 export default defineLoss({
   name: 'arcface',
@@ -16,16 +15,6 @@ export default defineLoss({
   },
   createHead(ctx) {
     const { s, m } = ctx.params;
-    const fallbackBelow = Math.cos(Math.PI - m); // cos θ_y below this ⇔ θ_y + m > π
-    return cosineHead(ctx, {
-      scale: s,
-      targetLogit: (cos) =>
-        whereAbove(
-          cos,
-          fallbackBelow,
-          tf.sub(tf.mul(cos, Math.cos(m)), tf.mul(sinFromCos(cos), Math.sin(m))), // cos(θ + m)
-          tf.sub(cos, m * Math.sin(m)),
-        ),
-    });
+    return cosineHead(ctx, { scale: s, targetLogit: (cos) => arcMargin(cos, m) });
   },
 });

@@ -26,7 +26,7 @@ export function register(program: Command): void {
   plugins
     .command('probe <nameOrFile>')
     .description('one forward and backward pass on a given batch, printed as JSON (compare with any reference)')
-    .requiredOption('--input <file>', 'batch JSON: {embeddings N×D, labels [N], weights D×C, step?, training?, state?}; - for stdin')
+    .requiredOption('--input <file>', 'batch JSON: {embeddings N×D, labels [N], weights D×C, numClasses?, step?, training?, state?}; - for stdin')
     .option('--param <k=v>', 'loss parameter, repeatable', collect, [])
     .option('--plugin <file>', 'also load this loss plugin file, repeatable', collect, [])
     .option('--backend <name>', 'tfjs backend', backendOption, 'cpu')

@@ -23,18 +23,29 @@ export interface ForwardContext {
   training: boolean;
 }
 
+export interface HeadOutput {
+  logits: tf.Tensor2D;
+  /**
+   * For a margin loss, the same logits without the margin (s·cos θ_j for every class, or the raw logits of a head
+   * without one). Top-1 on the plain logits is the training accuracy, the convergence signal: on the margin logits
+   * it stays near 0 for a model that has learnt the classes, because the margin pushes every target logit down.
+   * Absent: the logits have no margin.
+   */
+  plainLogits?: tf.Tensor2D;
+  /** A term added to the mean cross-entropy of the logits (MagFace's feature-norm regulariser). */
+  extraLoss?: tf.Scalar;
+}
+
 export interface LossHead {
   /** Trained together with the backbone. */
   variables: tf.Variable[];
   /** The D×C class-weight matrix W (also in `variables`); `flb plugins probe` sets it from its input. */
   classWeights: tf.Variable;
   /**
-   * Logits whose mean softmax cross-entropy is the loss, and, for a margin loss, the same logits without the margin
-   * (`plainLogits`: s·cos θ_j for every class, or the raw logits of a head without one). Top-1 on the plain logits is
-   * the training accuracy, the convergence signal: on the margin logits it stays near 0 for a model that has learnt
-   * the classes, because the margin pushes every target logit down. Absent: the logits have no margin.
+   * Logits whose mean softmax cross-entropy, plus `extraLoss` where the head has one, is the loss; for a margin
+   * loss also the logits without the margin (`plainLogits`, see HeadOutput).
    */
-  forward(x: tf.Tensor2D, labels: tf.Tensor1D, ctx: ForwardContext): { logits: tf.Tensor2D; plainLogits?: tf.Tensor2D };
+  forward(x: tf.Tensor2D, labels: tf.Tensor1D, ctx: ForwardContext): HeadOutput;
   /**
    * Numbers about the last forward pass: at least `scale` (the effective logit scale s), `thetaMedDeg`,
    * `thetaMeanDeg` (median and mean target angle θ_y) and `thetaNonTargetMeanDeg`, angles in degrees.
@@ -42,6 +53,11 @@ export interface LossHead {
   diagnostics(): Record<string, number>;
   /** Target angles θ_y (degrees) of the last forward pass, for the end-of-training distribution figure. */
   targetAnglesDeg(): Float32Array;
+  /**
+   * The random values the last forward pass drew (ElasticFace's per-sample margins), so that `plugins probe` can
+   * hand them to a reference implementation and `plugins check` can see they survive a resume. Empty if none.
+   */
+  draws?(): number[];
   /** Non-trained state (e.g. dynamic AdaCos's scale), JSON-serialisable; `load` restores it. */
   state(): Record<string, unknown>;
   load(state: Record<string, unknown>): void;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { crossEntropy } from './kit.js';
+import { headLoss } from './kit.js';
 import type { ForwardContext, LossHead } from './contract.js';
 
 export interface HeadPass {
@@ -24,7 +24,7 @@ export function headPass(head: LossHead, embeddings: tf.Tensor2D, labels: tf.Ten
     const { value, grads } = tf.variableGrads(() => {
       const out = head.forward(x, labels, ctx);
       logits = tf.keep(out.logits);
-      return crossEntropy(out.logits, labels);
+      return headLoss(out, labels);
     }, [x, ...head.variables]);
     const loss = value.dataSync()[0]!;
     value.dispose();

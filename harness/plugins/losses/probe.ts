@@ -10,6 +10,8 @@ export interface ProbeInput {
   embeddings: number[][];
   labels: number[];
   weights: number[][];
+  /** Classes, where a class has several weight columns (Sub-center ArcFace: weights D×C·K); default: the columns. */
+  numClasses?: number;
   step?: number;
   training?: boolean;
   state?: Record<string, unknown>;
@@ -22,6 +24,8 @@ export interface ProbeOutput {
   gradWeights: number[][];
   diagnostics: Record<string, number>;
   state: Record<string, unknown>;
+  /** The random values the pass drew (ElasticFace's margins); only present when it drew some. */
+  draws?: number[];
 }
 
 function isMatrix(v: unknown): v is number[][] {
@@ -36,7 +40,11 @@ export function validateProbeInput(value: unknown, source: string): ProbeInput {
   if (!isMatrix(v.weights)) throw new UserError(`${source}: "weights" must be a D×C array of finite numbers`);
   const n = v.embeddings.length;
   const d = v.embeddings[0]!.length;
-  const c = v.weights[0]!.length;
+  const columns = v.weights[0]!.length;
+  if (v.numClasses !== undefined && (!Number.isInteger(v.numClasses) || v.numClasses < 1 || columns % v.numClasses !== 0)) {
+    throw new UserError(`${source}: "numClasses" must be a whole number that divides the ${columns} columns of "weights"`);
+  }
+  const c = v.numClasses ?? columns;
   if (v.embeddings.some((r) => r.length !== d)) throw new UserError(`${source}: "embeddings" rows differ in length`);
   if (v.weights.length !== d || v.weights.some((r) => r.length !== c)) {
     throw new UserError(`${source}: "weights" must be ${d}×C (D = ${d} from embeddings), got ${v.weights.length} rows`);
@@ -51,10 +59,15 @@ export function validateProbeInput(value: unknown, source: string): ProbeInput {
 }
 
 export function probeLoss(plugin: LossPlugin, params: RawParams, input: ProbeInput): ProbeOutput {
-  const numClasses = input.weights[0]!.length;
+  const numClasses = input.numClasses ?? input.weights[0]!.length;
   const embeddingDim = input.weights.length;
   const { head } = createLossHead(plugin, params, { numClasses, embeddingDim, seed: 0 });
   try {
+    const expected = head.classWeights.shape.join('×');
+    const given = `${embeddingDim}×${input.weights[0]!.length}`;
+    if (given !== expected) {
+      throw new UserError(`"weights" is ${given}, loss '${plugin.name}' with ${numClasses} classes needs ${expected} (set "numClasses" if a class has several columns)`);
+    }
     head.classWeights.assign(tf.tensor2d(input.weights));
     if (input.state) head.load(input.state);
     const embeddings = tf.tensor2d(input.embeddings);
@@ -67,7 +80,8 @@ export function probeLoss(plugin: LossPlugin, params: RawParams, input: ProbeInp
       gradWeights: p.gradWeights.arraySync(),
     };
     tf.dispose([embeddings, labels, p.logits, p.gradEmbeddings, p.gradWeights, ...p.gradVariables]);
-    return { ...pass, diagnostics: head.diagnostics(), state: head.state() };
+    const draws = head.draws?.() ?? [];
+    return { ...pass, diagnostics: head.diagnostics(), state: head.state(), ...(draws.length ? { draws } : {}) };
   } finally {
     head.dispose();
   }
