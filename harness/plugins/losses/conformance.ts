@@ -34,11 +34,17 @@ function randomBatch(seed: number, n = N, classes = C): Batch {
   };
 }
 
+/** Weight columns per class: 1, or K for heads with K sub-centres per class (columns j·K … j·K+K−1). */
+function columnsPerClass(head: LossHead, numClasses: number): number {
+  return head.classWeights.shape[1]! / numClasses;
+}
+
 /** Every sample placed on (sign 1) or opposite (sign −1) its own class weight: θ_y = 0 or π exactly. */
 function alignedBatch(head: LossHead, sign: 1 | -1, labels: number[]): Batch {
-  const idx = tf.tensor1d(labels, 'int32');
-  const x = tf.mul(tf.transpose(tf.gather(head.classWeights, idx, 1)), sign * 50) as tf.Tensor2D;
-  return { x, labels: idx };
+  const perClass = columnsPerClass(head, C);
+  const columns = tf.tensor1d(labels.map((l) => l * perClass), 'int32');
+  const x = tf.mul(tf.transpose(tf.gather(head.classWeights, columns, 1)), sign * 50) as tf.Tensor2D;
+  return { x, labels: tf.tensor1d(labels, 'int32') };
 }
 
 function finiteAll(...ts: tf.Tensor[]): boolean {
@@ -82,7 +88,7 @@ export function checkLossPlugin(plugin: LossPlugin, params: RawParams = {}): Che
       if (!head.variables.includes(head.classWeights)) throw new Error('classWeights is not among the trained variables');
       const problem = classWeightsProblem(head.classWeights.shape, D, C);
       if (problem) throw new Error(problem);
-      return `${head.variables.length} variable(s), W ${D}×${C}`;
+      return `${head.variables.length} variable(s), W ${head.classWeights.shape.join('×')}`;
     }),
   );
   check(CHECK_NAMES.shapes, () =>
@@ -161,6 +167,47 @@ export function checkLossPlugin(plugin: LossPlugin, params: RawParams = {}): Che
       a.dispose();
       b.dispose();
     }
+  });
+  check('resume: a head restored from state() trains on identically', () => {
+    const a = make();
+    const b = make();
+    try {
+      finitePass(a, randomBatch(15));
+      finitePass(a, randomBatch(16));
+      b.load(JSON.parse(JSON.stringify(a.state())) as Record<string, unknown>);
+      b.classWeights.assign(a.classWeights);
+      const batch = randomBatch(17);
+      const la = a.forward(batch.x, batch.labels, { step: 2, training: true }).logits;
+      const lb = b.forward(batch.x, batch.labels, { step: 2, training: true }).logits;
+      const diff = maxAbs(tf.sub(la, lb));
+      if (diff !== 0) throw new Error(`the restored head's next training step gives other logits (max diff ${diff})`);
+      const [sa, sb] = [JSON.stringify(a.state()), JSON.stringify(b.state())];
+      if (sa !== sb) throw new Error(`the restored head's state after a training step differs: ${sa} vs ${sb}`);
+      const [da, db] = [JSON.stringify(a.draws?.() ?? []), JSON.stringify(b.draws?.() ?? [])];
+      if (da !== db) throw new Error('the restored head drew other random values at the same step');
+      return `state after the step ${sa}`;
+    } finally {
+      a.dispose();
+      b.dispose();
+    }
+  });
+  check('random draws depend on the seed and the step only', () => {
+    const drawsAt = (seed: number, step: number) =>
+      withHead(
+        C,
+        (head) => {
+          const b = randomBatch(18);
+          head.forward(b.x, b.labels, { step, training: true });
+          return head.draws?.() ?? [];
+        },
+        seed,
+      );
+    const first = drawsAt(3, 5);
+    if (first.length === 0) return 'draws nothing';
+    if (JSON.stringify(drawsAt(3, 5)) !== JSON.stringify(first)) throw new Error('two heads with one seed drew differently at one step');
+    if (JSON.stringify(drawsAt(3, 6)) === JSON.stringify(first)) throw new Error('the next step drew the same values: nothing is drawn per step');
+    if (JSON.stringify(drawsAt(4, 5)) === JSON.stringify(first)) throw new Error('another seed drew the same values');
+    return `${first.length} values per step, e.g. ${first.slice(0, 3).map((v) => v.toFixed(4)).join(', ')}`;
   });
   check('same result twice under a seed', () => {
     const run = () =>

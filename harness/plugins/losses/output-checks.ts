@@ -11,9 +11,11 @@ export const CHECK_NAMES = {
   finite: 'finite loss and gradients on a random batch',
 } as const;
 
+/** W is D×C, or D×C·K for a head with K weight vectors per class (Sub-center ArcFace). */
 export function classWeightsProblem(shape: readonly number[], embeddingDim: number, numClasses: number): string | null {
-  const found = shape.join('×');
-  return found === `${embeddingDim}×${numClasses}` ? null : `classWeights is ${found}, expected ${embeddingDim}×${numClasses} (D×C)`;
+  const [rows, columns = 0] = shape;
+  if (shape.length === 2 && rows === embeddingDim && columns >= numClasses && columns % numClasses === 0) return null;
+  return `classWeights is ${shape.join('×')}, expected ${embeddingDim}×${numClasses} (D×C), or D×C·K for K vectors per class`;
 }
 
 export function logitsShapeProblem(shape: readonly number[], batchSize: number, numClasses: number): string | null {

@@ -46,7 +46,7 @@ export function validateProbeInput(value: unknown, source: string): ProbeInput {
   }
   const c = v.numClasses ?? columns;
   if (v.embeddings.some((r) => r.length !== d)) throw new UserError(`${source}: "embeddings" rows differ in length`);
-  if (v.weights.length !== d || v.weights.some((r) => r.length !== c)) {
+  if (v.weights.length !== d || v.weights.some((r) => r.length !== columns)) {
     throw new UserError(`${source}: "weights" must be ${d}×C (D = ${d} from embeddings), got ${v.weights.length} rows`);
   }
   if (!Array.isArray(v.labels) || v.labels.length !== n || v.labels.some((l) => !Number.isInteger(l) || l < 0 || l >= c)) {
