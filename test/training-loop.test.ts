@@ -154,3 +154,22 @@ webgpuTest('a run interrupted and resumed ends with the bytes of an uninterrupte
   for (const file of ['weights.bin', 'head.bin', 'optimizer.bin']) t.true(bytes(straight, file).equals(bytes(interrupted, file)), file);
   await initEngine('cpu');
 });
+
+test.serial('the newer losses with state or per-step draws resume to the same bytes as an uninterrupted run', async (t) => {
+  // CurricularFace's t and AdaFace's norm statistics come back from the checkpoint; ElasticFace's margins are
+  // drawn from the seed and the step, so the resumed steps draw what the uninterrupted run drew.
+  for (const loss of ['curricularface', 'adaface', 'elasticface-arc']) {
+    const def = definition(loss, 12, { checkpointEvery: 5 });
+    const straight = tmp();
+    await runTraining(straight, def);
+    const crashed = tmp();
+    const failing = withReadHook(set, (call) => {
+      if (call === 8) throw new Error('disk went away');
+    });
+    await t.throwsAsync(runTraining(crashed, def, failing), { message: /disk went away/ });
+    await runTraining(crashed, def, set, true);
+    for (const file of ['weights.bin', 'head.bin', 'optimizer.bin', 'progress.json']) {
+      t.true(bytes(straight, file).equals(bytes(crashed, file)), `${loss}: ${file} identical`);
+    }
+  }
+});

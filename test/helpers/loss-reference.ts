@@ -84,7 +84,11 @@ export function adacosNextScale(x: Matrix, W: Matrix, labels: number[], sPrev: n
 
 /** Central finite differences of the mean cross-entropy of `logits` w.r.t. x and W. */
 export function finiteDifferenceGradients(logits: LogitFn, inp: ReferenceInput, h = 1e-6): { gx: Matrix; gW: Matrix } {
-  const loss = (i: ReferenceInput) => meanCrossEntropy(logits(i), i.labels);
+  return finiteDifferenceGradientsOf((i) => meanCrossEntropy(logits(i), i.labels), inp, h);
+}
+
+/** Central finite differences of any loss w.r.t. x and W (for losses with a term besides the cross-entropy). */
+export function finiteDifferenceGradientsOf(loss: (inp: ReferenceInput) => number, inp: ReferenceInput, h = 1e-6): { gx: Matrix; gW: Matrix } {
   const perturb = (m: Matrix, r: number, c: number, d: number) => m.map((row, i) => row.map((v, j) => (i === r && j === c ? v + d : v)));
   const gx = inp.x.map((row, r) =>
     row.map((_, c) => (loss({ ...inp, x: perturb(inp.x, r, c, h) }) - loss({ ...inp, x: perturb(inp.x, r, c, -h) })) / (2 * h)),
