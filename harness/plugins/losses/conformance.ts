@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { headPass } from './head-pass.js';
-import type { LossHead, LossPlugin } from './contract.js';
+import type { ForwardContext, LossHead, LossPlugin } from './contract.js';
 import { createLossHead } from './registry.js';
 import type { RawParams } from '../params.js';
 import { CHECK_NAMES, classWeightsProblem, finiteLogitsProblem, logitsShapeProblem } from './output-checks.js';
@@ -149,48 +149,41 @@ export function checkLossPlugin(plugin: LossPlugin, params: RawParams = {}): Che
       return 'unchanged';
     }),
   );
-  check('state round-trip (JSON)', () => {
+  /**
+   * Head a after two training steps, and head b restored from a's JSON state and W; both then run one more batch
+   * under `ctx`, and their logits must agree before `body` compares anything else.
+   */
+  const restoredPair = <T>(seed: number, ctx: ForwardContext, mismatch: string, body: (a: LossHead, b: LossHead) => T): T => {
     const a = make();
     const b = make();
     try {
-      finitePass(a, randomBatch(10));
-      finitePass(a, randomBatch(11));
+      finitePass(a, randomBatch(seed));
+      finitePass(a, randomBatch(seed + 1));
       b.load(JSON.parse(JSON.stringify(a.state())) as Record<string, unknown>);
       b.classWeights.assign(a.classWeights);
-      const batch = randomBatch(12);
-      const la = a.forward(batch.x, batch.labels, { step: 5, training: false }).logits;
-      const lb = b.forward(batch.x, batch.labels, { step: 5, training: false }).logits;
+      const batch = randomBatch(seed + 2);
+      const la = a.forward(batch.x, batch.labels, ctx).logits;
+      const lb = b.forward(batch.x, batch.labels, ctx).logits;
       const diff = maxAbs(tf.sub(la, lb));
-      if (diff !== 0) throw new Error(`a head restored from state() gives other logits (max diff ${diff})`);
-      return `state ${JSON.stringify(a.state())}`;
+      if (diff !== 0) throw new Error(`${mismatch} (max diff ${diff})`);
+      return body(a, b);
     } finally {
       a.dispose();
       b.dispose();
     }
-  });
-  check('resume: a head restored from state() trains on identically', () => {
-    const a = make();
-    const b = make();
-    try {
-      finitePass(a, randomBatch(15));
-      finitePass(a, randomBatch(16));
-      b.load(JSON.parse(JSON.stringify(a.state())) as Record<string, unknown>);
-      b.classWeights.assign(a.classWeights);
-      const batch = randomBatch(17);
-      const la = a.forward(batch.x, batch.labels, { step: 2, training: true }).logits;
-      const lb = b.forward(batch.x, batch.labels, { step: 2, training: true }).logits;
-      const diff = maxAbs(tf.sub(la, lb));
-      if (diff !== 0) throw new Error(`the restored head's next training step gives other logits (max diff ${diff})`);
+  };
+  check('state round-trip (JSON)', () =>
+    restoredPair(10, { step: 5, training: false }, 'a head restored from state() gives other logits', (a) => `state ${JSON.stringify(a.state())}`),
+  );
+  check('resume: a head restored from state() trains on identically', () =>
+    restoredPair(15, { step: 2, training: true }, "the restored head's next training step gives other logits", (a, b) => {
       const [sa, sb] = [JSON.stringify(a.state()), JSON.stringify(b.state())];
       if (sa !== sb) throw new Error(`the restored head's state after a training step differs: ${sa} vs ${sb}`);
       const [da, db] = [JSON.stringify(a.draws?.() ?? []), JSON.stringify(b.draws?.() ?? [])];
       if (da !== db) throw new Error('the restored head drew other random values at the same step');
       return `state after the step ${sa}`;
-    } finally {
-      a.dispose();
-      b.dispose();
-    }
-  });
+    }),
+  );
   check('random draws depend on the seed and the step only', () => {
     const drawsAt = (seed: number, step: number) =>
       withHead(
