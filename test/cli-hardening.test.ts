@@ -64,7 +64,7 @@ test('flb plugins new writes a plugin that tsc type-checks outside the repo, aga
   t.deepEqual(files, { plugin: join(dir, 'my-margin.ts'), tsconfig: join(dir, 'tsconfig.json') });
   const source = readFileSync(files.plugin, 'utf8');
   t.regex(source, /name: 'my-margin',\n {2}title: 'My margin',/);
-  t.regex(source, /whereAbove\(/, "ArcFace's body, copied");
+  t.regex(source, /targetLogit: \(cos\) => arcMargin\(cos, m\)/, "ArcFace's body, copied");
   t.false(dir.startsWith(REPO_ROOT));
   const clean = await tsc(dir);
   t.is(clean.code, 0, clean.output);
