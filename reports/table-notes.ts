@@ -26,7 +26,7 @@ export function convergenceNotes(table: ResultsTable): string[] {
   if (marked.length === 0) return [];
   const list = marked.map((r) => `${r.variant} (${r.convergence.unconverged.length} of ${r.convergence.checked} runs)`).join('; ');
   return [
-    `${UNCONVERGED_MARK} Did not converge: ${list}. Criterion: the median angle between a training sample and its own class weight (θ_med, before any margin) stayed above 65° over the last 10% of steps — the loss did not move the target angles far from the 90° they start at, i.e. it did not train the network in this setting, so these numbers say nothing about the loss itself, only that its hyperparameters (often the scale s) do not suit this class count and schedule. Never marked best.`,
+    `${UNCONVERGED_MARK} Did not converge: ${list}. Criterion: over the last 10% of steps, the median angle between a training sample and its own class weight (θ_med, before any margin) stayed above 65° and the training accuracy (top-1 without the margin) below 50% — the loss neither moved the target angles far from the 90° they start at nor learnt to tell the training classes apart, i.e. it did not train the network in this setting, so these numbers say nothing about the loss itself, only that its hyperparameters (often the scale s) do not suit this class count and schedule. Never marked best.`,
   ];
 }
 

@@ -16,11 +16,11 @@ export type RunState = 'running' | 'done' | 'diverged' | 'failed' | 'interrupted
 export interface ConvergenceVerdict {
   converged: boolean;
   criterion: string;
-  /** Mean plain-logit top-1 over the last 10% of steps (reported, not the criterion). */
+  /** Mean plain-logit top-1 over the last 10% of steps: one of the criterion's two numbers. */
   trainAccuracy: number;
   /** The same on the margin logits the loss is computed from. */
   trainAccuracyMargin: number | null;
-  /** Median target angle, mean over the last 10% of steps, degrees: the criterion's number. */
+  /** Median target angle, mean over the last 10% of steps, degrees: the criterion's other number. */
   thetaMedDeg: number | null;
   /** Loss at the first and the last metrics line, and ln C (a uniform prediction's loss). */
   lossFirst: number | null;

@@ -46,7 +46,7 @@ const CURVES: TrainingCurve[] = [
     title: 'Median target angle over training',
     field: 'thetaMedDeg',
     y: { title: 'Median target angle (degrees)', zero: false },
-    caption: 'Median over the batch of θ, the angle between each embedding and its own class weight, before any margin (AdaCos\'s θ_med), mean over seeds; metrics.jsonl "thetaMedDeg". The convergence verdict asks for θ_med ≤ 65° over the last 10% of steps.',
+    caption: 'Median over the batch of θ, the angle between each embedding and its own class weight, before any margin (AdaCos\'s θ_med), mean over seeds; metrics.jsonl "thetaMedDeg". The convergence verdict asks for θ_med ≤ 65° (or training accuracy ≥ 50%) over the last 10% of steps.',
   },
 ];
 

@@ -9,7 +9,7 @@ import { parseParamFlags } from '../../plugins/params.js';
 import { runAt, type RunHandle } from '../../run-store/run-store.js';
 import { hasCheckpoint } from '../../training/checkpoint.js';
 import { defineRun, type RunRequest } from '../../training/define-run.js';
-import { CONVERGED_THETA_MED_DEG } from '../../training/convergence.js';
+import { CONVERGED_THETA_MED_DEG, CONVERGED_TRAIN_ACCURACY } from '../../training/convergence.js';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../../run-store/train-settings.js';
 import { openRunTrainSet } from '../../training/run-train-set.js';
 import { train, type TrainOutcome } from '../../training/trainer.js';
@@ -197,7 +197,7 @@ function convergenceText(v: Outcome['convergence']): string {
   if (!v) return '';
   const theta = v.thetaMedDeg === null ? 'no θ_med logged' : `θ_med ${v.thetaMedDeg.toFixed(1)}°`;
   const numbers = `${theta} over the last 10% of steps, training accuracy ${(100 * v.trainAccuracy).toFixed(1)}%`;
-  return v.converged ? `; converged (${numbers})` : `; NOT converged (${numbers}; the criterion is θ_med ≤ ${CONVERGED_THETA_MED_DEG}°): its evaluation numbers say little about the loss`;
+  return v.converged ? `; converged (${numbers})` : `; NOT converged (${numbers}; the criterion is θ_med ≤ ${CONVERGED_THETA_MED_DEG}° or training accuracy ≥ ${100 * CONVERGED_TRAIN_ACCURACY}%): its evaluation numbers say little about the loss`;
 }
 
 function exitCodeOf(state: TrainOutcome['state']): number {
