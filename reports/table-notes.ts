@@ -1,3 +1,4 @@
+import { CONVERGED_THETA_MED_DEG, CONVERGED_TRAIN_ACCURACY, CONVERGENCE_WINDOW } from '../harness/run-store/convergence-criterion.js';
 import type { ResultsTable } from './results-table.js';
 
 /** One plain-text line per run that diverged or failed, so a table never hides why a variant has fewer seeds. */
@@ -26,7 +27,7 @@ export function convergenceNotes(table: ResultsTable): string[] {
   if (marked.length === 0) return [];
   const list = marked.map((r) => `${r.variant} (${r.convergence.unconverged.length} of ${r.convergence.checked} runs)`).join('; ');
   return [
-    `${UNCONVERGED_MARK} Did not converge: ${list}. Criterion: over the last 10% of steps, the median angle between a training sample and its own class weight (θ_med, before any margin) stayed above 65° and the training accuracy (top-1 without the margin) below 50% — the loss neither moved the target angles far from the 90° they start at nor learnt to tell the training classes apart, i.e. it did not train the network in this setting, so these numbers say nothing about the loss itself, only that its hyperparameters (often the scale s) do not suit this class count and schedule. Never marked best.`,
+    `${UNCONVERGED_MARK} Did not converge: ${list}. Criterion: over the last ${100 * CONVERGENCE_WINDOW}% of steps, the median angle between a training sample and its own class weight (θ_med, before any margin) stayed above ${CONVERGED_THETA_MED_DEG}° and the training accuracy (top-1 without the margin) below ${100 * CONVERGED_TRAIN_ACCURACY}% — the loss neither moved the target angles far from the 90° they start at nor learnt to tell the training classes apart, i.e. it did not train the network in this setting, so these numbers say nothing about the loss itself, only that its hyperparameters (often the scale s) do not suit this class count and schedule. Never marked best.`,
   ];
 }
 

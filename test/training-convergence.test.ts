@@ -19,6 +19,9 @@ test('the verdict averages θ_med over the last 10% of steps and compares it wit
   t.false(convergenceVerdict([line(90, 30, { acc: 0.9 }), line(95, 60), line(100, 72)], 100, 500).converged);
   // Nothing logged: no θ_med, not converged.
   t.false(convergenceVerdict([], 100, 500).converged);
+  // Logged every 40 steps: no line falls in steps 91–100, so the last line (step 80, 60° ≤ 65°) decides.
+  t.is(convergenceVerdict([line(40, 80), line(80, 60)], 100, 500).thetaMedDeg, 60);
+  t.true(convergenceVerdict([line(40, 80), line(80, 60)], 100, 500).converged);
 });
 
 test('a run whose θ_med stays high but which classifies at least half of its batches converged (few classes)', (t) => {

@@ -6,7 +6,7 @@ import { decodeImage, type ImageSpec } from '../formats/image.js';
  * A sweep trains and evaluates many runs on the same images: the demo decodes its 10,000 training images for
  * every run and its ~15,000 evaluation images for every run's embedding, and decoding (sharp: PNG, resize,
  * colour conversion; for IJB-C a five-point alignment) was most of the evaluation time (bench:sweep). Decoded
- * once, they cost 6.9 KB each at 48×48×3. The budget is FLB_IMAGE_CACHE_MB (default 1024); 0 turns the cache off.
+ * once at the model's input size, they cost 3 KB each at the demo's 32×32×3 (78 MB for its 25,423 images). The budget is FLB_IMAGE_CACHE_MB (default 1024); 0 turns the cache off.
  * Entries are keyed by source and decode settings, and the cached pixels are never handed out to be written.
  */
 const budgetBytes = Number(process.env.FLB_IMAGE_CACHE_MB ?? 1024) * 1024 * 1024;

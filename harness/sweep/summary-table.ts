@@ -1,3 +1,4 @@
+import { CONVERGED_THETA_MED_DEG, CONVERGED_TRAIN_ACCURACY } from '../run-store/convergence-criterion.js';
 import type { Leaderboard, LeaderboardRow, MetricDefinition } from '../run-store/leaderboard.js';
 
 /**
@@ -11,7 +12,7 @@ export function summaryTable(board: Leaderboard): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   const unconverged = board.rows.some((r) => (r.convergence?.unconverged.length ?? 0) > 0);
-  const notes = unconverged ? ['✗ some runs of this variant did not converge (at the end, θ_med, the median angle to the own class weight, above 65° and training accuracy below 50%): its numbers measure a network the loss did not train'] : [];
+  const notes = unconverged ? [`✗ some runs of this variant did not converge (at the end, θ_med, the median angle to the own class weight, above ${CONVERGED_THETA_MED_DEG}° and training accuracy below ${100 * CONVERGED_TRAIN_ACCURACY}%): its numbers measure a network the loss did not train`] : [];
   const footnotes = columns.flatMap((c) => (c.unresolvable ? [`† ${c.title}: FAR below 1/${c.unresolvable.impostorPairs} impostor pairs, not measurable on this set`] : []));
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ...notes, ...footnotes].join('\n') + '\n';
 }

@@ -1,3 +1,4 @@
+import { CONVERGED_THETA_MED_DEG, CONVERGED_TRAIN_ACCURACY, CONVERGENCE_WINDOW } from '../../harness/run-store/convergence-criterion.js';
 import type { RunRecord } from '../sweep-data.js';
 import { curveChart, type CurveAxis } from './curve-chart.js';
 import type { FigureOutcome } from './figure.js';
@@ -46,7 +47,7 @@ const CURVES: TrainingCurve[] = [
     title: 'Median target angle over training',
     field: 'thetaMedDeg',
     y: { title: 'Median target angle (degrees)', zero: false },
-    caption: 'Median over the batch of θ, the angle between each embedding and its own class weight, before any margin (AdaCos\'s θ_med), mean over seeds; metrics.jsonl "thetaMedDeg". The convergence verdict asks for θ_med ≤ 65° (or training accuracy ≥ 50%) over the last 10% of steps.',
+    caption: `Median over the batch of θ, the angle between each embedding and its own class weight, before any margin (AdaCos's θ_med), mean over seeds; metrics.jsonl "thetaMedDeg". The convergence verdict asks for θ_med ≤ ${CONVERGED_THETA_MED_DEG}° (or training accuracy ≥ ${100 * CONVERGED_TRAIN_ACCURACY}%) over the last ${100 * CONVERGENCE_WINDOW}% of steps.`,
   },
 ];
 
