@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { tempPathFor } from './atomic-write.js';
-import { UserError } from './errors.js';
+import { readError } from './read-file.js';
 import { makeDir, writeError } from './output-path.js';
 
 /** Largest single read/write we issue: fs calls are limited to 2 GiB, and smaller chunks keep memory flat. */
@@ -63,9 +63,6 @@ export function openForReading(path: string, what: string): number {
   try {
     return openSync(path, 'r');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`${what} not found: ${path}`);
-    if (code === 'EISDIR') throw new UserError(`${path}: is a directory; expected a ${what}`);
-    throw e;
+    throw readError(e, path, what);
   }
 }

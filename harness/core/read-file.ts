@@ -13,12 +13,17 @@ export function readTextFile(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`${what} not found: ${path}`);
-    if (code === 'EISDIR') throw new UserError(`${path}: is a directory; expected the ${what}`);
-    if (code === 'EACCES' || code === 'EPERM') throw new UserError(`${path}: permission denied reading the ${what}`);
-    throw e;
+    throw readError(e, path, what);
   }
+}
+
+/** What a failed open or read of `path` says: the user's error where the path is wrong, else the error itself. */
+export function readError(e: unknown, path: string, what: string): unknown {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new UserError(`${what} not found: ${path}`);
+  if (code === 'EISDIR') return new UserError(`${path}: is a directory; expected the ${what}`);
+  if (code === 'EACCES' || code === 'EPERM') return new UserError(`${path}: permission denied reading the ${what}`);
+  return e;
 }
 
 /** The parsed JSON of `text` (read from `path`); a syntax error becomes "path:line:column: …". */
